@@ -1,0 +1,106 @@
+//! Command-line types (clap). No logic here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pydoctor",
+    version,
+    about = "A doctor for Python environments: finds and repairs what breaks when an env is moved, copied or its interpreter changes.",
+    long_about = None,
+    after_help = "Examples:\n  pydoctor scan ~/envs/qwen           check one environment\n  pydoctor scan /mnt/glusterfs/envs   check every environment in a folder\n  pydoctor fix-shebang --dry-run ENV  show the interpreter-line repairs as a diff\n  pydoctor fix ENV                    apply every safe fix\n  pydoctor explain PD101              why a rule matters and how to fix it"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output format: `json` prints exactly one JSON document on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour output (NO_COLOR is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Print less: only problems and the summary.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: every file of a group, not only the first few.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input.
+    ///
+    /// With no ENV: $VIRTUAL_ENV, then $CONDA_PREFIX, then ./.venv and ./venv. An ENV that is a
+    /// folder of environments (a conda envs/ folder) scans each of them.
+    Scan(ScanArgs),
+    /// Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to
+    /// fix, 1 some left broken, 2 bad input.
+    ///
+    /// Each script is pointed at the environment's own interpreter (the same name it used,
+    /// else python3, else python), keeping interpreter options. Lines that are too long for the
+    /// kernel or have spaces get pip's /bin/sh trampoline. Writes are atomic (temp file +
+    /// rename), keep mode bits, and never touch binaries, symlinks or healthy scripts.
+    #[command(name = "fix-shebang")]
+    FixShebang(FixArgs),
+    /// Apply every safe fix a scan finds: interpreter lines, activate scripts' VIRTUAL_ENV and
+    /// pyvenv.cfg's `command`. Exit codes as fix-shebang.
+    Fix(FixArgs),
+    /// List the rules pydoctor checks.
+    Rules,
+    /// Explain a rule: why it matters and how to fix it.
+    Explain {
+        /// Rule id (PD101) or name (interpreter-missing).
+        rule: String,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Environments, or folders of environments.
+    #[arg(value_name = "ENV")]
+    pub envs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Environments, or folders of environments.
+    #[arg(value_name = "ENV")]
+    pub envs: Vec<PathBuf>,
+    /// Show what would change as a unified diff; write nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Point broken scripts at this interpreter instead of the environment's own.
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Write uv's relocatable form, which finds the interpreter next to the script's real path,
+    /// so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+).
+    #[arg(long)]
+    pub relocatable: bool,
+}

@@ -1,0 +1,185 @@
+//! The built-in detectors: pure functions from gathered facts to hits. Each script gets at most
+//! one shebang finding for its root cause: a missing interpreter is reported as such, not also
+//! as too long or CRLF (the same fix repairs all of it).
+
+use std::path::PathBuf;
+
+use super::facts::{Facts, InterpState, OwnPython};
+use super::rules::Detect;
+use crate::shebang::Form;
+
+/// One detector result: the file it is about and the values for the message template.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub path: PathBuf,
+    pub vars: Vec<(&'static str, String)>,
+}
+
+fn hit(path: &std::path::Path, vars: Vec<(&'static str, String)>) -> Hit {
+    Hit {
+        path: path.to_path_buf(),
+        vars,
+    }
+}
+
+/// Run the detector `d.kind` over `f`.
+pub fn run(d: &Detect, f: &Facts) -> Vec<Hit> {
+    match d.kind.as_str() {
+        "interpreter-missing" => by_state(f, |s| matches!(s, InterpState::Missing)),
+        "interpreter-not-executable" => by_state(f, |s| matches!(s, InterpState::NotExecutable)),
+        "interpreter-foreign-env" => foreign(f),
+        "shebang-crlf" => healthy_scripts(f)
+            .filter(|(s, _)| s.header.crlf)
+            .map(|(s, i)| hit(&s.path, vec![("interpreter", i)]))
+            .collect(),
+        "shebang-length" => length(d, f),
+        "shebang-space" => healthy_scripts(f)
+            .filter_map(|(s, i)| match &s.header.form {
+                Form::Direct {
+                    kernel_interpreter,
+                    intended,
+                    ..
+                } if kernel_interpreter != intended => Some(hit(
+                    &s.path,
+                    vec![
+                        ("interpreter", i),
+                        ("detail", kernel_interpreter.display().to_string()),
+                    ],
+                )),
+                _ => None,
+            })
+            .collect(),
+        "env-program-unresolved" => f
+            .listing
+            .scripts
+            .iter()
+            .filter_map(|s| match &s.header.form {
+                Form::Env { program, .. } if f.env_programs.get(program) == Some(&false) => {
+                    Some(hit(&s.path, vec![("interpreter", program.clone())]))
+                }
+                _ => None,
+            })
+            .collect(),
+        "script-unreadable" => f
+            .listing
+            .unreadable
+            .iter()
+            .map(|(p, why)| hit(p, vec![("detail", why.clone())]))
+            .collect(),
+        "env-python-dangling" => match &f.own_python {
+            OwnPython::Dangling { path, target } => {
+                vec![hit(
+                    path,
+                    vec![
+                        ("interpreter", path.display().to_string()),
+                        ("detail", format!("-> {}", target.display())),
+                    ],
+                )]
+            }
+            _ => vec![],
+        },
+        "pyvenv-home-missing" => match &f.home {
+            Some((home, false)) => vec![hit(
+                &f.env.root.join("pyvenv.cfg"),
+                vec![("interpreter", home.display().to_string())],
+            )],
+            _ => vec![],
+        },
+        "activate-stale" => f
+            .activates
+            .iter()
+            .filter_map(|a| {
+                let stale = a
+                    .values
+                    .iter()
+                    .find(|v| !f.is_own_root(std::path::Path::new(v)))?;
+                Some(hit(&a.path, vec![("interpreter", stale.clone())]))
+            })
+            .collect(),
+        "pyvenv-command-stale" => {
+            let target = f.env.cfg.as_ref().and_then(|c| c.command_target());
+            match target {
+                Some(t) if !f.is_own_root(std::path::Path::new(&t)) => {
+                    vec![hit(
+                        &f.env.root.join("pyvenv.cfg"),
+                        vec![("interpreter", t)],
+                    )]
+                }
+                _ => vec![],
+            }
+        }
+        // Unknown kinds are rejected when rules load.
+        _ => vec![],
+    }
+}
+
+fn by_state(f: &Facts, pred: impl Fn(&InterpState) -> bool) -> Vec<Hit> {
+    f.listing
+        .scripts
+        .iter()
+        .filter_map(|s| {
+            let p = s.header.interpreter()?;
+            pred(f.state(p)).then(|| hit(&s.path, vec![("interpreter", p.display().to_string())]))
+        })
+        .collect()
+}
+
+fn foreign(f: &Facts) -> Vec<Hit> {
+    f.listing
+        .scripts
+        .iter()
+        .filter_map(|s| {
+            let p = s.header.interpreter()?;
+            match f.state(p) {
+                InterpState::Foreign { owner } => Some(hit(
+                    &s.path,
+                    vec![
+                        ("interpreter", p.display().to_string()),
+                        ("owner", owner.display().to_string()),
+                    ],
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Scripts whose interpreter is fine, so a secondary problem is their root cause.
+fn healthy_scripts(f: &Facts) -> impl Iterator<Item = (&crate::scripts::Script, String)> {
+    f.listing.scripts.iter().filter_map(|s| {
+        let p = s.header.interpreter()?;
+        (*f.state(p) == InterpState::Ok).then(|| (s, p.display().to_string()))
+    })
+}
+
+fn length(d: &Detect, f: &Facts) -> Vec<Hit> {
+    let min = d.min_bytes.unwrap_or(0);
+    let max = d.max_bytes.unwrap_or(usize::MAX);
+    let limit = min.saturating_sub(1);
+    let mut hits: Vec<Hit> = healthy_scripts(f)
+        .filter(|(s, _)| matches!(s.header.form, Form::Direct { .. }))
+        .filter(|(s, _)| (min..=max).contains(&s.header.line_one_len))
+        .map(|(s, _)| {
+            hit(
+                &s.path,
+                vec![
+                    ("bytes", s.header.line_one_len.to_string()),
+                    ("limit", limit.to_string()),
+                ],
+            )
+        })
+        .collect();
+    // Files whose line one did not end within the bytes read are too long for any kernel.
+    if max == usize::MAX {
+        hits.extend(f.listing.overlong.iter().map(|p| {
+            hit(
+                p,
+                vec![
+                    ("bytes", format!("over {}", crate::scripts::HEAD_MAX)),
+                    ("limit", limit.to_string()),
+                ],
+            )
+        }));
+    }
+    hits
+}

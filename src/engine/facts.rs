@@ -1,0 +1,252 @@
+//! Gathering what the detectors look at: one pass of I/O per environment. Each distinct
+//! interpreter path is checked once, however many scripts name it.
+
+use std::collections::HashMap;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::activate;
+use crate::env::Env;
+use crate::paths;
+use crate::scripts::{self, BinListing};
+use crate::shebang::Form;
+
+/// What an interpreter path leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterpState {
+    /// Runs, and is this environment's own (or a base/system interpreter).
+    Ok,
+    /// Nothing there.
+    Missing,
+    /// There, but a directory or without an exec bit.
+    NotExecutable,
+    /// Runs, but lives in another environment: the copied-env trap.
+    Foreign { owner: PathBuf },
+    /// The environment's own bin/python*, whose link dangles (reported once, on bin/python).
+    OwnDangling,
+}
+
+/// The environment's own `bin/python`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnPython {
+    Ok(PathBuf),
+    /// A symlink whose target is gone.
+    Dangling {
+        path: PathBuf,
+        target: PathBuf,
+    },
+    Absent,
+}
+
+/// One activate script and the paths it assigns to VIRTUAL_ENV.
+#[derive(Debug, Clone)]
+pub struct ActivateFile {
+    pub path: PathBuf,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Facts {
+    pub env: Env,
+    pub listing: BinListing,
+    pub interps: HashMap<PathBuf, InterpState>,
+    /// Programs named by `#!/usr/bin/env X`, and whether PATH has them.
+    pub env_programs: HashMap<String, bool>,
+    pub own_python: OwnPython,
+    /// pyvenv.cfg `home`, and whether it exists.
+    pub home: Option<(PathBuf, bool)>,
+    pub activates: Vec<ActivateFile>,
+    /// Where the environment used to live, inferred from the scripts, pyvenv.cfg `command`,
+    /// then the activate scripts.
+    pub old_root: Option<PathBuf>,
+}
+
+impl Facts {
+    pub fn state(&self, interp: &Path) -> &InterpState {
+        self.interps.get(interp).unwrap_or(&InterpState::Ok)
+    }
+
+    /// True when `p` names this environment (by spelling or by inode).
+    pub fn is_own_root(&self, p: &Path) -> bool {
+        p == self.env.root || paths::same_file(p, &self.env.root)
+    }
+}
+
+/// Gather the facts about one environment.
+pub fn gather(env: Env) -> Result<Facts> {
+    let bin = env.bin();
+    let listing = match scripts::read_bin(&bin) {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BinListing::default(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", bin.display())),
+    };
+    let bin_canon = fs::canonicalize(&bin).ok();
+    let root_canon = fs::canonicalize(&env.root).ok();
+
+    let own_python = own_python(&bin);
+    let mut interps = HashMap::new();
+    let mut env_programs = HashMap::new();
+    for s in &listing.scripts {
+        if let Some(p) = s.header.interpreter()
+            && !interps.contains_key(p)
+        {
+            let state = classify(p, &env.root, bin_canon.as_deref(), root_canon.as_deref());
+            interps.insert(p.to_path_buf(), state);
+        }
+        if let Form::Env { program, .. } = &s.header.form
+            && !env_programs.contains_key(program)
+        {
+            let found = which::which(program).is_ok();
+            env_programs.insert(program.clone(), found);
+        }
+    }
+
+    let home = env.cfg.as_ref().and_then(|c| c.get("home")).map(|h| {
+        let p = PathBuf::from(h);
+        let exists = p.is_dir();
+        (p, exists)
+    });
+    let activates = activate::ACTIVATE_FILES
+        .iter()
+        .filter_map(|name| {
+            let path = bin.join(name);
+            let meta = fs::symlink_metadata(&path).ok()?;
+            if !meta.is_file() || meta.len() > 1 << 20 {
+                return None;
+            }
+            let text = fs::read(&path).ok()?;
+            let values = activate::assignments(&String::from_utf8_lossy(&text))
+                .into_iter()
+                .map(|a| a.value)
+                .collect();
+            Some(ActivateFile { path, values })
+        })
+        .collect();
+
+    let mut facts = Facts {
+        env,
+        listing,
+        interps,
+        env_programs,
+        own_python,
+        home,
+        activates,
+        old_root: None,
+    };
+    facts.old_root = infer_old_root(&facts);
+    Ok(facts)
+}
+
+fn own_python(bin: &Path) -> OwnPython {
+    for name in ["python", "python3"] {
+        let path = bin.join(name);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() && fs::metadata(&path).is_err() {
+            let target = fs::read_link(&path).unwrap_or_default();
+            return OwnPython::Dangling { path, target };
+        }
+        return OwnPython::Ok(path);
+    }
+    OwnPython::Absent
+}
+
+fn is_executable(p: &Path) -> bool {
+    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a valid NUL-terminated string that outlives the call.
+    unsafe { libc::access(c.as_ptr(), libc::X_OK) == 0 }
+}
+
+/// Is `dir` a Python environment root (for the copied-env check)?
+fn looks_like_env(dir: &Path) -> bool {
+    dir.join("pyvenv.cfg").is_file() || dir.join("conda-meta").is_dir()
+}
+
+fn classify(
+    p: &Path,
+    root: &Path,
+    bin_canon: Option<&Path>,
+    root_canon: Option<&Path>,
+) -> InterpState {
+    let inside = |q: &Path| {
+        q.starts_with(root)
+            || q.parent().and_then(|d| fs::canonicalize(d).ok()).as_deref() == bin_canon
+            || root_canon.is_some_and(|r| q.starts_with(r))
+    };
+    match fs::metadata(p) {
+        Err(_) => {
+            if inside(p) && fs::symlink_metadata(p).is_ok() {
+                InterpState::OwnDangling
+            } else {
+                InterpState::Missing
+            }
+        }
+        Ok(m) if !m.is_file() || !is_executable(p) => InterpState::NotExecutable,
+        Ok(_) => {
+            if inside(p) {
+                return InterpState::Ok;
+            }
+            match p.parent().and_then(Path::parent) {
+                Some(owner)
+                    if p.parent().is_some_and(|b| b.ends_with("bin")) && looks_like_env(owner) =>
+                {
+                    InterpState::Foreign {
+                        owner: owner.to_path_buf(),
+                    }
+                }
+                _ => InterpState::Ok,
+            }
+        }
+    }
+}
+
+/// The most common `X` among broken or foreign interpreters `X/bin/python*`; then pyvenv.cfg's
+/// `command`; then the activate scripts. Never the environment's current root.
+fn infer_old_root(f: &Facts) -> Option<PathBuf> {
+    let mut counts: HashMap<&Path, usize> = HashMap::new();
+    for s in &f.listing.scripts {
+        let Some(p) = s.header.interpreter() else {
+            continue;
+        };
+        if !matches!(
+            f.state(p),
+            InterpState::Missing | InterpState::Foreign { .. } | InterpState::NotExecutable
+        ) {
+            continue;
+        }
+        let Some(bin) = p.parent().filter(|b| b.ends_with("bin")) else {
+            continue;
+        };
+        let is_python = p
+            .file_name()
+            .is_some_and(|n| n.as_bytes().starts_with(b"python"));
+        if let Some(root) = bin.parent().filter(|_| is_python) {
+            *counts.entry(root).or_default() += 1;
+        }
+    }
+    let best = counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(root, _)| root.to_path_buf());
+    best.or_else(|| {
+        f.env
+            .cfg
+            .as_ref()
+            .and_then(|c| c.command_target())
+            .map(PathBuf::from)
+    })
+    .filter(|p| !f.is_own_root(p))
+    .or_else(|| {
+        f.activates
+            .iter()
+            .flat_map(|a| a.values.iter())
+            .map(PathBuf::from)
+            .find(|p| !f.is_own_root(p))
+    })
+}

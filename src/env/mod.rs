@@ -1,0 +1,255 @@
+//! What a Python environment is and how `ENV` arguments resolve to environments. Never prints.
+
+pub mod pyvenv;
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Serialize;
+use walkdir::WalkDir;
+
+use crate::error::BadInput;
+use crate::paths;
+pub use pyvenv::PyvenvCfg;
+
+/// Which tool made an environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnvKind {
+    /// `python -m venv`.
+    Venv,
+    /// virtualenv (`virtualenv =` in pyvenv.cfg).
+    Virtualenv,
+    /// uv (`uv =` in pyvenv.cfg).
+    Uv,
+    /// A conda prefix: `conda-meta/`, a real interpreter binary, no pyvenv.cfg.
+    Conda,
+    /// A plain installation prefix (pyenv version, system Python): `bin/python*`, nothing else.
+    Prefix,
+}
+
+impl EnvKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EnvKind::Venv => "venv",
+            EnvKind::Virtualenv => "virtualenv",
+            EnvKind::Uv => "uv",
+            EnvKind::Conda => "conda",
+            EnvKind::Prefix => "prefix",
+        }
+    }
+}
+
+impl fmt::Display for EnvKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One environment, its root spelled as the user gave it (absolute, symlinks kept).
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub root: PathBuf,
+    pub kind: EnvKind,
+    pub cfg: Option<PyvenvCfg>,
+    pub version: Option<String>,
+}
+
+impl Env {
+    pub fn bin(&self) -> PathBuf {
+        self.root.join("bin")
+    }
+
+    /// Recognise `root` as an environment; `Ok(None)` when it is not one.
+    pub fn open(root: &Path) -> std::io::Result<Option<Env>> {
+        let cfg_path = root.join("pyvenv.cfg");
+        let cfg = match fs::read(&cfg_path) {
+            Ok(bytes) => Some(PyvenvCfg::parse(&String::from_utf8_lossy(&bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => None,
+            Err(e) => return Err(e),
+        };
+        let kind = if let Some(cfg) = &cfg {
+            if cfg.get("uv").is_some() {
+                EnvKind::Uv
+            } else if cfg.get("virtualenv").is_some() {
+                EnvKind::Virtualenv
+            } else {
+                EnvKind::Venv
+            }
+        } else if root.join("conda-meta").is_dir() {
+            EnvKind::Conda
+        } else if has_python(&root.join("bin")) {
+            // A venv whose pyvenv.cfg was lost still has its activate script.
+            if root.join("bin/activate").is_file() {
+                EnvKind::Venv
+            } else {
+                EnvKind::Prefix
+            }
+        } else {
+            return Ok(None);
+        };
+        let version = cfg
+            .as_ref()
+            .and_then(|c| c.version().map(str::to_owned))
+            .or_else(|| conda_python_version(root))
+            .or_else(|| lib_python_version(root));
+        Ok(Some(Env {
+            root: root.to_path_buf(),
+            kind,
+            cfg,
+            version,
+        }))
+    }
+}
+
+/// `bin/python` or `bin/python3` exists, even as a dangling link.
+fn has_python(bin: &Path) -> bool {
+    ["python", "python3"]
+        .iter()
+        .any(|n| fs::symlink_metadata(bin.join(n)).is_ok())
+}
+
+/// conda records each installed package as `conda-meta/NAME-VERSION-BUILD.json`.
+fn conda_python_version(root: &Path) -> Option<String> {
+    let dir = fs::read_dir(root.join("conda-meta")).ok()?;
+    dir.filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .find_map(|n| {
+            let rest = n.strip_prefix("python-")?;
+            let v = rest.split('-').next()?;
+            v.starts_with(|c: char| c.is_ascii_digit())
+                .then(|| v.to_owned())
+        })
+}
+
+fn lib_python_version(root: &Path) -> Option<String> {
+    let dir = fs::read_dir(root.join("lib")).ok()?;
+    let mut versions: Vec<String> = dir
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|n| n.strip_prefix("python").map(str::to_owned))
+        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    versions.sort();
+    versions.pop()
+}
+
+/// Where the environments to work on came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Argument,
+    VirtualEnvVar,
+    CondaPrefixVar,
+    WorkingDir,
+}
+
+/// Resolve `ENV` arguments (DESIGN §1). With none: `$VIRTUAL_ENV`, `$CONDA_PREFIX`, `./.venv`,
+/// `./venv`. A directory that holds environments (a conda `envs/` folder) yields each of them.
+pub fn resolve(args: &[PathBuf]) -> Result<(Vec<Env>, Source)> {
+    if !args.is_empty() {
+        let mut envs = Vec::new();
+        for a in args {
+            envs.extend(resolve_one(a)?);
+        }
+        return Ok((envs, Source::Argument));
+    }
+    for (var, source) in [
+        ("VIRTUAL_ENV", Source::VirtualEnvVar),
+        ("CONDA_PREFIX", Source::CondaPrefixVar),
+    ] {
+        if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            let p = PathBuf::from(v);
+            if !p.is_dir() {
+                return Err(BadInput::new(format!(
+                    "${var} names {}, which is not a directory (an environment that was moved or deleted?)",
+                    p.display()
+                ))
+                .hint("pass the environment's path, or run `deactivate` first")
+                .into());
+            }
+            return Ok((resolve_one(&p)?, source));
+        }
+    }
+    for name in [".venv", "venv"] {
+        let p = Path::new(name);
+        if p.is_dir() {
+            return Ok((resolve_one(p)?, Source::WorkingDir));
+        }
+    }
+    Err(BadInput::new(
+        "no environment given, none active ($VIRTUAL_ENV, $CONDA_PREFIX unset) and no ./.venv or ./venv here",
+    )
+    .hint("pass the environment's path, e.g. `pydoctor scan ~/envs/myenv`")
+    .into())
+}
+
+fn resolve_one(arg: &Path) -> Result<Vec<Env>> {
+    let abs = paths::logical_absolute(arg)
+        .map_err(|e| BadInput::new(format!("cannot resolve {}: {e}", arg.display())))?;
+    let meta = fs::metadata(&abs).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            BadInput::new(format!("{}: no such directory", arg.display()))
+        }
+        _ => BadInput::new(format!("{}: {e}", arg.display())),
+    })?;
+    if !meta.is_dir() {
+        return Err(BadInput::new(format!(
+            "{} is a file, not an environment directory",
+            arg.display()
+        ))
+        .hint("pass the environment's root (the folder that holds bin/ and pyvenv.cfg)")
+        .into());
+    }
+    let open = |p: &Path| Env::open(p).map_err(|e| BadInput::new(format!("{}: {e}", p.display())));
+    if let Some(env) = open(&abs)? {
+        return Ok(vec![env]);
+    }
+    // A folder of environments: its children, or a conda root's envs/.
+    for dir in [abs.clone(), abs.join("envs")] {
+        let found = children_envs(&dir)?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
+    if abs.ends_with("bin")
+        && abs
+            .parent()
+            .is_some_and(|p| matches!(Env::open(p), Ok(Some(_))))
+    {
+        return Err(BadInput::new(format!("{} is a bin/ folder", arg.display()))
+            .hint("pass the environment's root, one level up")
+            .into());
+    }
+    Err(BadInput::new(format!(
+        "{}: no Python environment here (looked for pyvenv.cfg, conda-meta/ and bin/python)",
+        arg.display()
+    ))
+    .into())
+}
+
+fn children_envs(dir: &Path) -> Result<Vec<Env>> {
+    let mut envs = Vec::new();
+    if !dir.is_dir() {
+        return Ok(envs);
+    }
+    let walker = WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        let Ok(entry) = entry else { continue };
+        // Symlinked environments are followed one level; the walk itself never recurses.
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        if let Ok(Some(env)) = Env::open(path) {
+            envs.push(env);
+        }
+    }
+    Ok(envs)
+}

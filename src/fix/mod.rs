@@ -1,0 +1,289 @@
+//! Turning findings into edits and applying them atomically. `plan` chooses targets, `edit`
+//! computes new bytes (pure), `apply` writes them crash-safely.
+
+pub mod apply;
+pub mod edit;
+pub mod plan;
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use crate::activate;
+use crate::engine::EnvReport;
+use crate::engine::facts::OwnPython;
+use crate::env::Env;
+use crate::paths;
+use crate::shebang::Style;
+use apply::{Job, Outcome};
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// `fix-shebang`: interpreter lines only.
+    Shebangs,
+    /// `fix`: every safe fix (interpreter lines, activate scripts, pyvenv.cfg `command`).
+    AllSafe,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dry_run: bool,
+    pub python: Option<PathBuf>,
+    pub style: Style,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub path: PathBuf,
+    pub from: String,
+    pub to: String,
+    pub diff: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NotDone {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// What fixing one environment did.
+#[derive(Debug)]
+pub struct EnvFix {
+    pub env: Env,
+    pub dry_run: bool,
+    pub changed: Vec<Changed>,
+    /// Problems deliberately left alone, with the reason.
+    pub skipped: Vec<NotDone>,
+    /// Files that could not be written; each is as it was.
+    pub failed: Vec<NotDone>,
+    pub warnings: Vec<String>,
+    /// Temp files from an interrupted earlier run that were removed.
+    pub stale_temps_removed: usize,
+}
+
+struct Planned {
+    job: Job,
+    from: String,
+    to: String,
+}
+
+fn lossy(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Refuse to write through a `bin/` that is a symlink leading out of the environment.
+fn check_bin_inside(env: &Env) -> Result<()> {
+    let bin = env.bin();
+    let (Ok(bin_real), Ok(root_real)) = (fs::canonicalize(&bin), fs::canonicalize(&env.root))
+    else {
+        return Ok(());
+    };
+    if !bin_real.starts_with(&root_real) {
+        bail!(
+            "{} leads outside the environment (to {}); refusing to write there",
+            bin.display(),
+            bin_real.display()
+        );
+    }
+    Ok(())
+}
+
+fn shebang_jobs(report: &EnvReport, opts: &Options, skipped: &mut Vec<NotDone>) -> Vec<Planned> {
+    let f = &report.facts;
+    let flagged: HashSet<&Path> = report
+        .findings
+        .iter()
+        .filter(|x| x.fix_kind.as_deref() == Some("rewrite-shebang"))
+        .map(|x| x.path.as_path())
+        .collect();
+    let relocatable = opts.style == Style::Relocatable;
+    let mut out = Vec::new();
+    for s in &f.listing.scripts {
+        let wanted =
+            flagged.contains(s.path.as_path()) || (relocatable && plan::runs_own_interpreter(f, s));
+        if !wanted {
+            continue;
+        }
+        let target = match plan::target(f, s, opts.python.as_deref()) {
+            Ok(t) => t,
+            Err(reason) => {
+                skipped.push(NotDone {
+                    path: s.path.clone(),
+                    reason,
+                });
+                continue;
+            }
+        };
+        if relocatable && target.parent() != Some(f.env.bin().as_path()) {
+            skipped.push(NotDone {
+                path: s.path.clone(),
+                reason: format!(
+                    "--relocatable needs an interpreter in {}, not {}",
+                    f.env.bin().display(),
+                    target.display()
+                ),
+            });
+            continue;
+        }
+        let from = s.header.interpreter().map(lossy).unwrap_or_default();
+        let to = lossy(&target);
+        let style = opts.style;
+        let compute: apply::Compute = Box::new(move |content: &[u8]| {
+            let edit = edit::rewrite_header(content, &target, style)?;
+            Ok(edit.map(|e| {
+                let mut out = e.new_head;
+                out.extend_from_slice(&content[e.keep_from..]);
+                out
+            }))
+        });
+        out.push(Planned {
+            job: Job {
+                path: s.path.clone(),
+                compute,
+            },
+            from,
+            to,
+        });
+    }
+    out
+}
+
+fn activate_jobs(report: &EnvReport) -> Vec<Planned> {
+    let f = &report.facts;
+    let root = f.env.root.clone();
+    let mut out = Vec::new();
+    for x in &report.findings {
+        let stale_from = x.subject.clone().unwrap_or_default();
+        let compute: apply::Compute = match x.fix_kind.as_deref() {
+            Some("rewrite-activate") => {
+                let root_s = lossy(&root);
+                let root_c = root.clone();
+                let compute: apply::Compute = Box::new(move |content: &[u8]| {
+                    let text = std::str::from_utf8(content)
+                        .map_err(|_| "not UTF-8 text; left as is".to_string())?;
+                    let is_stale = |v: &str| {
+                        Path::new(v) != root_c && !paths::same_file(Path::new(v), &root_c)
+                    };
+                    activate::rewrite(text, &root_s, is_stale)
+                        .map(|o| o.map(String::into_bytes))
+                        .map_err(str::to_owned)
+                });
+                compute
+            }
+            Some("rewrite-pyvenv-command") => {
+                let old = stale_from.clone();
+                let new = lossy(&root);
+                let compute: apply::Compute = Box::new(move |content: &[u8]| {
+                    let text = String::from_utf8_lossy(content);
+                    let mut changed = false;
+                    let lines: Vec<String> = text
+                        .split_inclusive('\n')
+                        .map(|l| {
+                            let key = l.split('=').next().unwrap_or("").trim();
+                            if key == "command" && l.trim_end().ends_with(old.as_str()) {
+                                changed = true;
+                                let cut = l.trim_end().len() - old.len();
+                                format!("{}{}{}", &l[..cut], new, &l[l.trim_end().len()..])
+                            } else {
+                                l.to_owned()
+                            }
+                        })
+                        .collect();
+                    Ok(changed.then(|| lines.concat().into_bytes()))
+                });
+                compute
+            }
+            _ => continue,
+        };
+        out.push(Planned {
+            job: Job {
+                path: x.path.clone(),
+                compute,
+            },
+            from: stale_from,
+            to: lossy(&root),
+        });
+    }
+    out
+}
+
+/// Apply the fixes `opts` selects to one scanned environment.
+pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
+    let env = report.facts.env.clone();
+    check_bin_inside(&env)?;
+    let mut skipped = Vec::new();
+    let mut failed = Vec::new();
+    let mut warnings = Vec::new();
+
+    if let OwnPython::Dangling { path, target } = &report.facts.own_python {
+        skipped.push(NotDone {
+            path: path.clone(),
+            reason: format!(
+                "the environment's own interpreter is gone (link to {}); rewriting interpreter \
+                 lines cannot help: recreate the environment (pydoctor explain PD110)",
+                target.display()
+            ),
+        });
+    }
+    for p in &report.facts.listing.overlong {
+        skipped.push(NotDone {
+            path: p.clone(),
+            reason: "line one is longer than any kernel reads; not a script pydoctor can repair"
+                .into(),
+        });
+    }
+
+    let mut planned = shebang_jobs(report, opts, &mut skipped);
+    if opts.scope == Scope::AllSafe {
+        planned.extend(activate_jobs(report));
+    }
+
+    // Serialise writers on this environment; clean up after a run that was killed.
+    let _lock = (!opts.dry_run).then(|| apply::lock_dir(&env.root));
+    let mut stale_temps_removed = 0;
+    if !opts.dry_run {
+        for dir in [env.bin(), env.root.clone()] {
+            match apply::remove_stale_temps(&dir) {
+                Ok(n) => stale_temps_removed += n,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => warnings.push(format!(
+                    "could not clean temp files in {}: {e}",
+                    dir.display()
+                )),
+            }
+        }
+    }
+
+    let (jobs, labels): (Vec<Job>, Vec<(String, String)>) =
+        planned.into_iter().map(|p| (p.job, (p.from, p.to))).unzip();
+    let batch = apply::run(&jobs, opts.dry_run);
+    warnings.extend(batch.warnings);
+    let mut changed = Vec::new();
+    for ((job, (from, to)), outcome) in jobs.iter().zip(labels).zip(batch.outcomes) {
+        let path = job.path.clone();
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Changed { diff } => changed.push(Changed {
+                path,
+                from,
+                to,
+                diff,
+            }),
+            Outcome::Refused(reason) => skipped.push(NotDone { path, reason }),
+            Outcome::Failed(reason) => failed.push(NotDone { path, reason }),
+        }
+    }
+    Ok(EnvFix {
+        env,
+        dry_run: opts.dry_run,
+        changed,
+        skipped,
+        failed,
+        warnings,
+        stale_temps_removed,
+    })
+}

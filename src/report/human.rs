@@ -1,0 +1,279 @@
+//! Human-readable output. Findings that share a rule and message are grouped so a bin/ with
+//! 5,000 broken scripts reads as one line, not 5,000.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::{Counts, Verbosity};
+use crate::engine::rules::Rule;
+use crate::engine::{EnvReport, Finding, Severity};
+use crate::fix::EnvFix;
+use crate::paths::display_rel;
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const CYAN: Style = AnsiColor::Cyan.on_default();
+
+fn sev_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => AnsiColor::Red.on_default().bold(),
+        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+        Severity::Info => AnsiColor::Blue.on_default().bold(),
+    }
+}
+
+/// How many file names a group shows before "and N more".
+const GROUP_SHOWN: usize = 6;
+
+fn env_heading(w: &mut dyn Write, r: &EnvReport) -> io::Result<()> {
+    let env = r.env();
+    let version = env
+        .version
+        .as_deref()
+        .map(|v| format!(", Python {v}"))
+        .unwrap_or_default();
+    writeln!(
+        w,
+        "{BOLD}{}{BOLD:#} {DIM}({}{version}){DIM:#}",
+        env.root.display(),
+        env.kind
+    )
+}
+
+fn names(files: &[&Finding], base: &std::path::Path, v: Verbosity) -> String {
+    let shown = if v == Verbosity::Verbose {
+        files.len()
+    } else {
+        GROUP_SHOWN
+    };
+    let mut list: Vec<String> = files
+        .iter()
+        .take(shown)
+        .map(|f| display_rel(&f.path, base))
+        .collect();
+    if files.len() > shown {
+        list.push(format!("and {} more (-v lists all)", files.len() - shown));
+    }
+    list.join(", ")
+}
+
+/// Print one environment's findings.
+pub fn scan_env(w: &mut dyn Write, r: &EnvReport, v: Verbosity) -> io::Result<()> {
+    if r.findings.is_empty() {
+        if v != Verbosity::Quiet {
+            env_heading(w, r)?;
+            writeln!(
+                w,
+                "  {GREEN}ok{GREEN:#}: no problems ({} scripts checked)",
+                r.facts.listing.scripts.len()
+            )?;
+        }
+        return Ok(());
+    }
+    env_heading(w, r)?;
+    let base = &r.env().root;
+    // Group consecutive findings (they are sorted by severity, rule, path) by rule and message.
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for f in &r.findings {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].rule_id == f.rule_id && g[0].message == f.message)
+        {
+            Some(g) => g.push(f),
+            None => groups.push(vec![f]),
+        }
+    }
+    for g in &groups {
+        let f = g[0];
+        let st = sev_style(f.severity);
+        if g.len() == 1 {
+            writeln!(
+                w,
+                "  {st}{}[{}]{st:#} {}: {}",
+                f.severity,
+                f.rule_id,
+                display_rel(&f.path, base),
+                f.message
+            )?;
+        } else {
+            writeln!(w, "  {st}{}[{}]{st:#} {}", f.severity, f.rule_id, f.message)?;
+            writeln!(w, "      {} files: {}", g.len(), names(g, base, v))?;
+        }
+        if let Some(fix) = &f.fix {
+            writeln!(w, "      {CYAN}fix{CYAN:#}: {fix}")?;
+        }
+    }
+    Ok(())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The closing summary and hint of a scan (stdout for the summary, stderr for the hint).
+pub fn scan_summary(
+    w: &mut dyn Write,
+    hint: &mut dyn Write,
+    reports: &[EnvReport],
+    v: Verbosity,
+) -> io::Result<()> {
+    let c = Counts::of(reports);
+    let envs = plural(reports.len(), "environment", "environments");
+    if c.total() == 0 {
+        return writeln!(w, "{GREEN}healthy{GREEN:#}: no problems in {envs}");
+    }
+    writeln!(
+        w,
+        "{BOLD}summary{BOLD:#}: {}, {}, {} in {envs}",
+        plural(c.errors, "error", "errors"),
+        plural(c.warnings, "warning", "warnings"),
+        plural(c.info, "note", "notes"),
+    )?;
+    if v != Verbosity::Quiet {
+        let fixable = reports
+            .iter()
+            .flat_map(|r| &r.findings)
+            .any(|f| f.safety == Some(crate::engine::Safety::Safe));
+        if fixable {
+            writeln!(
+                hint,
+                "hint: `pydoctor fix ENV` applies the safe fixes; add --dry-run to preview them as a diff"
+            )?;
+        }
+        writeln!(hint, "hint: `pydoctor explain ID` tells why a rule matters")?;
+    }
+    Ok(())
+}
+
+/// Print what fixing one environment did (or would do, with --dry-run: the diffs).
+pub fn fix_env(w: &mut dyn Write, f: &EnvFix, v: Verbosity) -> io::Result<()> {
+    let base = &f.env.root;
+    if f.dry_run {
+        for c in &f.changed {
+            write!(w, "{}", c.diff)?;
+        }
+    }
+    if v == Verbosity::Quiet && f.skipped.is_empty() && f.failed.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "{BOLD}{}{BOLD:#} {DIM}({}){DIM:#}",
+        base.display(),
+        f.env.kind
+    )?;
+    let verb = if f.dry_run { "would fix" } else { "fixed" };
+    // Group changes by (from, to).
+    let mut groups: Vec<(&str, &str, Vec<String>)> = Vec::new();
+    for c in &f.changed {
+        let name = display_rel(&c.path, base);
+        match groups.iter_mut().find(|g| g.0 == c.from && g.1 == c.to) {
+            Some(g) => g.2.push(name),
+            None => groups.push((&c.from, &c.to, vec![name])),
+        }
+    }
+    for (from, to, files) in &groups {
+        let shown = if v == Verbosity::Verbose {
+            files.len()
+        } else {
+            GROUP_SHOWN
+        };
+        let mut list = files
+            .iter()
+            .take(shown)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if files.len() > shown {
+            list.push_str(&format!(", and {} more", files.len() - shown));
+        }
+        writeln!(
+            w,
+            "  {GREEN}{verb}{GREEN:#} {}: {from} -> {to}",
+            plural(files.len(), "file", "files")
+        )?;
+        writeln!(w, "      {list}")?;
+    }
+    for s in &f.skipped {
+        let st = sev_style(Severity::Warning);
+        writeln!(
+            w,
+            "  {st}skipped{st:#} {}: {}",
+            display_rel(&s.path, base),
+            s.reason
+        )?;
+    }
+    for s in &f.failed {
+        let st = sev_style(Severity::Error);
+        writeln!(
+            w,
+            "  {st}failed{st:#} {}: {}",
+            display_rel(&s.path, base),
+            s.reason
+        )?;
+    }
+    if f.changed.is_empty() && f.skipped.is_empty() && f.failed.is_empty() {
+        writeln!(w, "  {GREEN}ok{GREEN:#}: nothing to fix")?;
+    }
+    if f.stale_temps_removed > 0 {
+        writeln!(
+            w,
+            "  removed {} from an interrupted earlier run",
+            plural(f.stale_temps_removed, "temp file", "temp files")
+        )?;
+    }
+    Ok(())
+}
+
+/// `pydoctor rules`.
+pub fn rules(w: &mut dyn Write, rules: &[Rule]) -> io::Result<()> {
+    for r in rules {
+        let st = sev_style(r.severity);
+        let fix = match &r.fix {
+            Some(f) => format!("fix: {} ({})", f.kind, safety_name(f.safety)),
+            None => "no automatic fix".into(),
+        };
+        writeln!(
+            w,
+            "{BOLD}{}{BOLD:#}  {:<32} {st}{:<7}{st:#} {}  {DIM}[{fix}]{DIM:#}",
+            r.id, r.name, r.severity, r.title
+        )?;
+    }
+    Ok(())
+}
+
+fn safety_name(s: crate::engine::Safety) -> &'static str {
+    match s {
+        crate::engine::Safety::Safe => "safe",
+        crate::engine::Safety::Unsafe => "unsafe",
+        crate::engine::Safety::Manual => "manual",
+    }
+}
+
+/// `pydoctor explain ID`.
+pub fn explain(w: &mut dyn Write, r: &Rule) -> io::Result<()> {
+    let st = sev_style(r.severity);
+    writeln!(w, "{BOLD}{} {}{BOLD:#}: {}", r.id, r.name, r.title)?;
+    writeln!(
+        w,
+        "severity: {st}{}{st:#}   category: {}",
+        r.severity, r.category
+    )?;
+    writeln!(w)?;
+    writeln!(w, "{}", r.explanation.trim())?;
+    if let Some(f) = &r.fix {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "fix ({}): {}",
+            safety_name(f.safety),
+            f.command.replace("{env}", "ENV")
+        )?;
+    }
+    for link in &r.references {
+        writeln!(w, "see: {link}")?;
+    }
+    Ok(())
+}

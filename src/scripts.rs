@@ -1,0 +1,144 @@
+//! Reading the heads of the files in an environment's `bin/`: only regular files with an exec
+//! bit, never through a symlink, never opening FIFOs, sockets or devices, and only the first
+//! bytes. Files are read in parallel; the result is sorted by name.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::shebang::{self, Header, NotScript};
+
+/// Enough for any header: line one plus a trampoline whose path is at most `PATH_MAX` (4 KiB).
+pub const HEAD_MAX: usize = 8192;
+
+/// Identity of a file when it was read; a rewrite checks it again before replacing the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime_ns: i128,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl Stamp {
+    pub fn of(m: &fs::Metadata) -> Stamp {
+        Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+            mode: m.mode(),
+            uid: m.uid(),
+            gid: m.gid(),
+        }
+    }
+}
+
+/// An executable regular file in `bin/` that starts with `#!`.
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub path: PathBuf,
+    pub stamp: Stamp,
+    pub header: Header,
+}
+
+/// What reading `bin/` found.
+#[derive(Debug, Default)]
+pub struct BinListing {
+    pub scripts: Vec<Script>,
+    /// Executable files that could not be read, with the reason.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// Executable files whose line one is longer than any kernel reads.
+    pub overlong: Vec<PathBuf>,
+}
+
+/// Open without following a symlink and without blocking on a FIFO swapped in after listing.
+pub fn open_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+}
+
+/// Read up to `max` bytes from the start of `f`.
+pub fn read_head(f: &mut File, max: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; max];
+    let mut n = 0;
+    while n < max {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(n);
+    Ok(buf)
+}
+
+enum Entry {
+    Script(Script),
+    Unreadable(PathBuf, String),
+    Overlong(PathBuf),
+    Ignored,
+}
+
+fn read_entry(path: PathBuf) -> Entry {
+    let mut f = match open_nofollow(&path) {
+        Ok(f) => f,
+        // ELOOP: it became a symlink after listing.
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Entry::Ignored,
+        Err(e) => return Entry::Unreadable(path, e.to_string()),
+    };
+    let meta = match f.metadata() {
+        Ok(m) => m,
+        Err(e) => return Entry::Unreadable(path, e.to_string()),
+    };
+    if !meta.is_file() || meta.mode() & 0o111 == 0 {
+        return Entry::Ignored;
+    }
+    let head = match read_head(&mut f, HEAD_MAX) {
+        Ok(h) => h,
+        Err(e) => return Entry::Unreadable(path, e.to_string()),
+    };
+    match shebang::parse(&head) {
+        Ok(header) => Entry::Script(Script {
+            path,
+            stamp: Stamp::of(&meta),
+            header,
+        }),
+        Err(NotScript::LineTooLong) => Entry::Overlong(path),
+        Err(_) => Entry::Ignored,
+    }
+}
+
+/// Read the heads of every executable script directly in `bin`.
+pub fn read_bin(bin: &Path) -> io::Result<BinListing> {
+    let mut paths = Vec::new();
+    for entry in fs::read_dir(bin)? {
+        let entry = entry?;
+        // d_type where the filesystem gives it, else lstat: never a stat through a link.
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_file() {
+            paths.push(entry.path());
+        }
+    }
+    paths.sort();
+    let entries: Vec<Entry> = paths.into_par_iter().map(read_entry).collect();
+    let mut out = BinListing::default();
+    for e in entries {
+        match e {
+            Entry::Script(s) => out.scripts.push(s),
+            Entry::Unreadable(p, why) => out.unreadable.push((p, why)),
+            Entry::Overlong(p) => out.overlong.push(p),
+            Entry::Ignored => {}
+        }
+    }
+    Ok(out)
+}
