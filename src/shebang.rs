@@ -308,13 +308,24 @@ fn parse_trampoline(buf: &[u8], start: usize, crlf: bool, shell: &[u8]) -> Optio
             _ => Quote::Bare,
         };
         let words = shell_words::split(after).ok()?;
-        let (interp, args) = exec_words(&words)?;
+        let (interp, mut args) = exec_words(&words)?;
         if !interp.starts_with('/') {
             return None;
         }
+        let mut interpreter = interp.to_owned();
+        // distlib leaves the path unquoted when a caller sets `executable` itself, so a path
+        // with spaces arrives split into words (and `sh` runs the first); rejoin the intended
+        // path.
+        if quote == Quote::Bare
+            && let Some(last) = args.iter().rposition(|w| w.contains('/'))
+            && !args[0].starts_with('-')
+        {
+            let rest: Vec<String> = args.drain(..=last).collect();
+            interpreter = format!("{interpreter} {}", rest.join(" "));
+        }
         Form::Trampoline {
             shell: bytes_path(shell),
-            interpreter: PathBuf::from(interp),
+            interpreter: PathBuf::from(interpreter),
             args,
             quote,
         }
@@ -557,6 +568,9 @@ mod tests {
         assert_eq!(quoted.args(), vec!["-E".to_string()]);
         let uv = p("#!/bin/sh\n'''exec' '/it'\\''s/bin/python' \"$0\" \"$@\"\n' '''\n");
         assert_eq!(uv.interpreter(), Some(Path::new("/it's/bin/python")));
+        let split = p("#!/bin/sh\n'''exec' /a b/c d/python -E \"$0\" \"$@\"\n' '''\n");
+        assert_eq!(split.interpreter(), Some(Path::new("/a b/c d/python")));
+        assert_eq!(split.args(), vec!["-E".to_string()]);
     }
 
     #[test]

@@ -46,6 +46,15 @@ pub fn run(d: &Detect, f: &Facts) -> Vec<Hit> {
                         ("detail", kernel_interpreter.display().to_string()),
                     ],
                 )),
+                // An unquoted path with spaces in a trampoline: `sh` splits it into words.
+                Form::Trampoline {
+                    interpreter,
+                    quote: crate::shebang::Quote::Bare,
+                    ..
+                } if interpreter.as_os_str().as_encoded_bytes().contains(&b' ') => {
+                    let first = i.split(' ').next().unwrap_or_default().to_owned();
+                    Some(hit(&s.path, vec![("interpreter", i), ("detail", first)]))
+                }
                 _ => None,
             })
             .collect(),

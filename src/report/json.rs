@@ -1,5 +1,7 @@
 //! JSON documents (DESIGN §1). Each command prints exactly one document on stdout.
 
+use std::path::Path;
+
 use serde_json::{Value, json};
 
 use super::Counts;
@@ -8,9 +10,14 @@ use crate::engine::facts::OwnPython;
 use crate::engine::rules::Rule;
 use crate::fix::EnvFix;
 
+/// Paths as JSON strings; bytes that are not UTF-8 are shown as U+FFFD (JSON has no raw bytes).
+fn p(path: &Path) -> Value {
+    Value::String(path.to_string_lossy().into_owned())
+}
+
 fn env_python(r: &EnvReport) -> Value {
     match &r.facts.own_python {
-        OwnPython::Ok(p) | OwnPython::Dangling { path: p, .. } => json!(p),
+        OwnPython::Ok(path) | OwnPython::Dangling { path, .. } => p(path),
         OwnPython::Absent => Value::Null,
     }
 }
@@ -22,7 +29,7 @@ pub fn scan(reports: &[EnvReport], errors: &[(String, String)]) -> Value {
         .map(|r| {
             let env = r.env();
             json!({
-                "path": env.root,
+                "path": p(&env.root),
                 "kind": env.kind,
                 "python": env_python(r),
                 "version": env.version,
@@ -31,7 +38,7 @@ pub fn scan(reports: &[EnvReport], errors: &[(String, String)]) -> Value {
                     "rule": f.rule_id,
                     "name": f.rule_name,
                     "severity": f.severity,
-                    "path": f.path,
+                    "path": p(&f.path),
                     "message": f.message,
                     "fix": f.fix,
                 })).collect::<Vec<_>>(),
@@ -52,18 +59,18 @@ pub fn fix(fixes: &[EnvFix], errors: &[(String, String)]) -> Value {
         .iter()
         .map(|f| {
             json!({
-                "path": f.env.root,
+                "path": p(&f.env.root),
                 "kind": f.env.kind,
                 "dry_run": f.dry_run,
                 "changed": f.changed.iter().map(|c| {
-                    let mut v = json!({"path": c.path, "from": c.from, "to": c.to});
+                    let mut v = json!({"path": p(&c.path), "from": c.from, "to": c.to});
                     if f.dry_run {
                         v["diff"] = json!(c.diff);
                     }
                     v
                 }).collect::<Vec<_>>(),
-                "skipped": f.skipped.iter().map(|s| json!({"path": s.path, "reason": s.reason})).collect::<Vec<_>>(),
-                "failed": f.failed.iter().map(|s| json!({"path": s.path, "error": s.reason})).collect::<Vec<_>>(),
+                "skipped": f.skipped.iter().map(|s| json!({"path": p(&s.path), "reason": s.reason})).collect::<Vec<_>>(),
+                "failed": f.failed.iter().map(|s| json!({"path": p(&s.path), "error": s.reason})).collect::<Vec<_>>(),
                 "warnings": f.warnings,
                 "stale_temps_removed": f.stale_temps_removed,
             })

@@ -1,0 +1,132 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[pydoctor] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'pydoctor'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'pydoctor'= {
+            cand --format 'Output format: `json` prints exactly one JSON document on stdout'
+            cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print less: only problems and the summary'
+            cand --quiet 'Print less: only problems and the summary'
+            cand -v 'Print more: every file of a group, not only the first few'
+            cand --verbose 'Print more: every file of a group, not only the first few'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand scan 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
+            cand fix-shebang 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
+            cand fix 'Apply every safe fix a scan finds: interpreter lines, activate scripts'' VIRTUAL_ENV and pyvenv.cfg''s `command`. Exit codes as fix-shebang'
+            cand rules 'List the rules pydoctor checks'
+            cand explain 'Explain a rule: why it matters and how to fix it'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pydoctor;scan'= {
+            cand --format 'Output format: `json` prints exactly one JSON document on stdout'
+            cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print less: only problems and the summary'
+            cand --quiet 'Print less: only problems and the summary'
+            cand -v 'Print more: every file of a group, not only the first few'
+            cand --verbose 'Print more: every file of a group, not only the first few'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pydoctor;fix-shebang'= {
+            cand --python 'Point broken scripts at this interpreter instead of the environment''s own'
+            cand --format 'Output format: `json` prints exactly one JSON document on stdout'
+            cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand -n 'Show what would change as a unified diff; write nothing'
+            cand --dry-run 'Show what would change as a unified diff; write nothing'
+            cand --relocatable 'Write uv''s relocatable form, which finds the interpreter next to the script''s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)'
+            cand -q 'Print less: only problems and the summary'
+            cand --quiet 'Print less: only problems and the summary'
+            cand -v 'Print more: every file of a group, not only the first few'
+            cand --verbose 'Print more: every file of a group, not only the first few'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pydoctor;fix'= {
+            cand --python 'Point broken scripts at this interpreter instead of the environment''s own'
+            cand --format 'Output format: `json` prints exactly one JSON document on stdout'
+            cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand -n 'Show what would change as a unified diff; write nothing'
+            cand --dry-run 'Show what would change as a unified diff; write nothing'
+            cand --relocatable 'Write uv''s relocatable form, which finds the interpreter next to the script''s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)'
+            cand -q 'Print less: only problems and the summary'
+            cand --quiet 'Print less: only problems and the summary'
+            cand -v 'Print more: every file of a group, not only the first few'
+            cand --verbose 'Print more: every file of a group, not only the first few'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pydoctor;rules'= {
+            cand --format 'Output format: `json` prints exactly one JSON document on stdout'
+            cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print less: only problems and the summary'
+            cand --quiet 'Print less: only problems and the summary'
+            cand -v 'Print more: every file of a group, not only the first few'
+            cand --verbose 'Print more: every file of a group, not only the first few'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pydoctor;explain'= {
+            cand --format 'Output format: `json` prints exactly one JSON document on stdout'
+            cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print less: only problems and the summary'
+            cand --quiet 'Print less: only problems and the summary'
+            cand -v 'Print more: every file of a group, not only the first few'
+            cand --verbose 'Print more: every file of a group, not only the first few'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pydoctor;completions'= {
+            cand --format 'Output format: `json` prints exactly one JSON document on stdout'
+            cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand -q 'Print less: only problems and the summary'
+            cand --quiet 'Print less: only problems and the summary'
+            cand -v 'Print more: every file of a group, not only the first few'
+            cand --verbose 'Print more: every file of a group, not only the first few'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pydoctor;help'= {
+            cand scan 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
+            cand fix-shebang 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
+            cand fix 'Apply every safe fix a scan finds: interpreter lines, activate scripts'' VIRTUAL_ENV and pyvenv.cfg''s `command`. Exit codes as fix-shebang'
+            cand rules 'List the rules pydoctor checks'
+            cand explain 'Explain a rule: why it matters and how to fix it'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pydoctor;help;scan'= {
+        }
+        &'pydoctor;help;fix-shebang'= {
+        }
+        &'pydoctor;help;fix'= {
+        }
+        &'pydoctor;help;rules'= {
+        }
+        &'pydoctor;help;explain'= {
+        }
+        &'pydoctor;help;completions'= {
+        }
+        &'pydoctor;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

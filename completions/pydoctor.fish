@@ -1,0 +1,103 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_pydoctor_global_optspecs
+    string join \n format= color= q/quiet v/verbose h/help V/version
+end
+
+function __fish_pydoctor_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_pydoctor_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_pydoctor_using_subcommand
+    set -l cmd (__fish_pydoctor_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -s q -l quiet -d 'Print less: only problems and the summary'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -s h -l help -d 'Print help'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -s V -l version -d 'Print version'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "scan" -d 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "fix-shebang" -d 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "fix" -d 'Apply every safe fix a scan finds: interpreter lines, activate scripts\' VIRTUAL_ENV and pyvenv.cfg\'s `command`. Exit codes as fix-shebang'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "rules" -d 'List the rules pydoctor checks'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "explain" -d 'Explain a rule: why it matters and how to fix it'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s q -l quiet -d 'Print less: only problems and the summary'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l python -d 'Point broken scripts at this interpreter instead of the environment\'s own' -r -F
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -s n -l dry-run -d 'Show what would change as a unified diff; write nothing'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l relocatable -d 'Write uv\'s relocatable form, which finds the interpreter next to the script\'s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -s q -l quiet -d 'Print less: only problems and the summary'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l python -d 'Point broken scripts at this interpreter instead of the environment\'s own' -r -F
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s n -l dry-run -d 'Show what would change as a unified diff; write nothing'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l relocatable -d 'Write uv\'s relocatable form, which finds the interpreter next to the script\'s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s q -l quiet -d 'Print less: only problems and the summary'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s h -l help -d 'Print help'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -s q -l quiet -d 'Print less: only problems and the summary'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -s h -l help -d 'Print help'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -s q -l quiet -d 'Print less: only problems and the summary'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s q -l quiet -d 'Print less: only problems and the summary'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "scan" -d 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "fix-shebang" -d 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "fix" -d 'Apply every safe fix a scan finds: interpreter lines, activate scripts\' VIRTUAL_ENV and pyvenv.cfg\'s `command`. Exit codes as fix-shebang'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "rules" -d 'List the rules pydoctor checks'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "explain" -d 'Explain a rule: why it matters and how to fix it'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

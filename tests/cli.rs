@@ -1,0 +1,211 @@
+//! The command line as a user meets it: bad input, exit codes, pure JSON, rules, completions.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+use common::*;
+
+/// A one-line `error:` on stderr, nothing on stdout, exit 2.
+fn assert_bad_input(r: &Run, needle: &str) {
+    assert_eq!(r.code, 2, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(r.stdout.is_empty(), "stdout must be empty: {}", r.stdout);
+    let first = r.stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: "), "{}", r.stderr);
+    assert!(r.stderr.contains(needle), "{needle:?} not in {}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    let tmp = tempdir();
+    let missing = tmp.path().join("nope");
+    assert_bad_input(
+        &pydoctor(["scan".as_ref(), missing.as_os_str()]),
+        "no such directory",
+    );
+    let file = tmp.path().join("file.txt");
+    fs::write(&file, "x").unwrap();
+    assert_bad_input(&pydoctor(["scan".as_ref(), file.as_os_str()]), "is a file");
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    assert_bad_input(
+        &pydoctor(["fix-shebang".as_ref(), empty.as_os_str()]),
+        "no Python environment",
+    );
+    assert_bad_input(&pydoctor_in(&empty, ["scan"]), "no environment given");
+
+    let env = tmp.path().join("env");
+    make_venv(std::path::Path::new("python3"), &env, false);
+    assert_bad_input(
+        &pydoctor([
+            "fix-shebang".as_ref(),
+            "--python".as_ref(),
+            "/no/such/python".as_ref(),
+            env.as_os_str(),
+        ]),
+        "does not exist",
+    );
+    assert_bad_input(
+        &pydoctor(["scan".as_ref(), env.join("bin").as_os_str()]),
+        "bin/ folder",
+    );
+    let unknown = pydoctor(["scan", "--format", "xml"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("xml"));
+    assert_bad_input(&pydoctor(["explain", "PD999"]), "no rule");
+
+    let stale = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        .arg("scan")
+        .env("VIRTUAL_ENV", &missing)
+        .current_dir(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(stale.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("$VIRTUAL_ENV"));
+}
+
+#[test]
+fn env_resolution_defaults() {
+    let tmp = tempdir();
+    let project = tmp.path().join("project");
+    make_venv(
+        std::path::Path::new("python3"),
+        &project.join(".venv"),
+        false,
+    );
+    let r = pydoctor_in(&project, ["scan", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.json()["envs"][0]["path"],
+        project.join(".venv").to_str().unwrap()
+    );
+
+    let active = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        .args(["scan", "--format", "json"])
+        .env("VIRTUAL_ENV", project.join(".venv"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(active.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&active.stdout).unwrap();
+    assert_eq!(v["envs"][0]["kind"], "venv");
+}
+
+#[test]
+fn json_is_one_document_and_human_output_groups() {
+    let tmp = tempdir();
+    let old = tmp.path().join("a").join("env");
+    make_venv(std::path::Path::new("python3"), &old, false);
+    for i in 0..20 {
+        let p = old.join(format!("bin/tool{i:02}"));
+        fs::write(&p, format!("#!{}/bin/python\nprint(1)\n", old.display())).unwrap();
+        sh(Command::new("chmod").arg("755").arg(&p));
+    }
+    let new = tmp.path().join("b").join("env");
+    move_env(&old, &new);
+    let j = pydoctor([
+        "scan".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        new.as_os_str(),
+    ]);
+    assert_eq!(j.code, 1);
+    let v = j.json();
+    let f = &v["envs"][0]["findings"][0];
+    for key in ["rule", "severity", "path", "message", "fix"] {
+        assert!(!f[key].is_null(), "{key} missing: {f:#}");
+    }
+    assert_eq!(
+        v["envs"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "PD101")
+            .count(),
+        20
+    );
+    assert!(!j.stderr.contains('{'));
+
+    let h = pydoctor(["scan".as_ref(), new.as_os_str()]);
+    assert!(h.stdout.contains("error[PD101]"), "{}", h.stdout);
+    assert!(h.stdout.contains("20 files: bin/tool00"), "{}", h.stdout);
+    assert!(h.stdout.contains("and 14 more"), "{}", h.stdout);
+    assert!(h.stdout.lines().count() < 15, "grouped: {}", h.stdout);
+    assert!(!h.stdout.contains('\x1b'), "NO_COLOR");
+    let v = pydoctor(["scan".as_ref(), "-v".as_ref(), new.as_os_str()]);
+    assert!(v.stdout.contains("bin/tool19"), "{}", v.stdout);
+    let forced = pydoctor([
+        "scan".as_ref(),
+        "--color".as_ref(),
+        "always".as_ref(),
+        new.as_os_str(),
+    ]);
+    assert!(forced.stdout.contains('\x1b'), "--color always");
+
+    let fj = pydoctor([
+        "fix-shebang".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        new.as_os_str(),
+    ]);
+    let fv = fj.json();
+    assert_eq!(fv["envs"][0]["changed"].as_array().unwrap().len(), 20);
+    assert!(fv["envs"][0]["skipped"].is_array() && fv["envs"][0]["failed"].is_array());
+}
+
+#[test]
+fn rules_and_explain() {
+    let r = pydoctor(["rules"]);
+    assert_eq!(r.code, 0);
+    for id in ["PD101", "PD103", "PD104", "PD105", "PD110", "PD112"] {
+        assert!(r.stdout.contains(id), "{id}");
+    }
+    let j = pydoctor(["rules", "--format", "json"]);
+    assert!(j.json()["rules"].as_array().unwrap().len() >= 13);
+    let e = pydoctor(["explain", "interpreter-missing"]);
+    assert_eq!(e.code, 0);
+    assert!(e.stdout.contains("bad interpreter"), "{}", e.stdout);
+    assert!(e.stdout.contains("pydoctor fix-shebang ENV"));
+}
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let j = pydoctor(["rules", "--format", "json"]).json();
+    for r in j["rules"].as_array().unwrap() {
+        let row = format!(
+            "| {} | {} |",
+            r["id"].as_str().unwrap(),
+            r["name"].as_str().unwrap()
+        );
+        assert!(readme.contains(&row), "README is missing the row {row}");
+    }
+}
+
+#[test]
+fn completions_are_current() {
+    for (shell, file) in [
+        ("bash", "pydoctor.bash"),
+        ("zsh", "_pydoctor"),
+        ("fish", "pydoctor.fish"),
+        ("powershell", "_pydoctor.ps1"),
+        ("elvish", "pydoctor.elv"),
+    ] {
+        let r = pydoctor(["completions", shell]);
+        assert_eq!(r.code, 0);
+        let path = format!("{}/completions/{file}", env!("CARGO_MANIFEST_DIR"));
+        let checked_in = fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            checked_in == r.stdout,
+            "{path} is stale: regenerate with `cargo run -- completions {shell} > completions/{file}`"
+        );
+    }
+    if Command::new("bash").arg("--version").output().is_ok() {
+        let path = format!("{}/completions/pydoctor.bash", env!("CARGO_MANIFEST_DIR"));
+        sh(Command::new("bash")
+            .arg("-c")
+            .arg(format!("source {path} && complete -p pydoctor")));
+    }
+}

@@ -1,0 +1,234 @@
+//! Helpers for integration tests: real interpreters, real venvs, real console scripts made by
+//! pip's own distlib, and the pydoctor binary.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
+    }
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Run pydoctor with `args`, no colour, no inherited virtualenv.
+pub fn pydoctor<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("CONDA_PREFIX")
+        .output()
+        .expect("run pydoctor");
+    finish(out)
+}
+
+pub fn pydoctor_in<I, S>(dir: &Path, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("PWD", dir)
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("CONDA_PREFIX")
+        .output()
+        .expect("run pydoctor");
+    finish(out)
+}
+
+/// Run a program and return its output; panics with stderr on failure.
+pub fn sh(cmd: &mut Command) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every CPython 3 that can make a venv: `python3`, `python3.X` on PATH, and pyenv versions.
+/// Missing ones are skipped with a printed note.
+pub fn pythons() -> Vec<(String, PathBuf)> {
+    let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    for minor in 6..=14 {
+        candidates.push(PathBuf::from(format!("python3.{minor}")));
+    }
+    candidates.push(PathBuf::from("python3"));
+    let pyenv_root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+    if let Some(root) = pyenv_root
+        && let Ok(dir) = fs::read_dir(root.join("versions"))
+    {
+        for e in dir.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let mut parts = name.split('.');
+            if let (Some("3"), Some(minor)) = (parts.next(), parts.next()) {
+                candidates.push(e.path().join("bin").join(format!("python3.{minor}")));
+            }
+        }
+    }
+    for c in candidates {
+        let out = Command::new(&c)
+            .args([
+                "-c",
+                "import sys, venv, ensurepip; print('%d.%d' % sys.version_info[:2]); print(sys.executable)",
+            ])
+            .output();
+        let Ok(out) = out else { continue };
+        if !out.status.success() {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mut lines = text.lines();
+        if let (Some(v), Some(exe)) = (lines.next(), lines.next()) {
+            found
+                .entry(v.to_owned())
+                .or_insert_with(|| PathBuf::from(exe));
+        }
+    }
+    for minor in 8..=13 {
+        let v = format!("3.{minor}");
+        if !found.contains_key(&v) {
+            eprintln!("note: python{v} not found; skipping it");
+        }
+    }
+    assert!(!found.is_empty(), "no python3 with venv found");
+    found.into_iter().collect()
+}
+
+/// `python -m venv DIR` (with pip unless `without_pip`).
+pub fn make_venv(python: &Path, dir: &Path, with_pip: bool) {
+    let mut cmd = Command::new(python);
+    cmd.args(["-m", "venv"]);
+    if !with_pip {
+        cmd.arg("--without-pip");
+    }
+    sh(cmd.arg(dir).env("PIP_NO_INDEX", "1"));
+}
+
+/// The env's site-packages.
+pub fn purelib(env: &Path) -> PathBuf {
+    let out = sh(Command::new(env.join("bin/python")).args([
+        "-c",
+        "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+    ]));
+    PathBuf::from(out.trim())
+}
+
+/// Install a tiny module whose `main` prints the running interpreter's prefix, and console
+/// scripts for it made by pip's own vendored distlib ScriptMaker, configured as `pip install`
+/// configures it (the interpreter is the one running the maker: `env`'s own, with pip).
+pub fn make_console_scripts(maker_python: &Path, env: &Path, names: &[&str], interp_args: &[&str]) {
+    let site = purelib(env);
+    fs::write(
+        site.join("pdtest_mod.py"),
+        "import sys\n\ndef main():\n    print(sys.prefix)\n    return 0\n",
+    )
+    .unwrap();
+    let specs: Vec<String> = names
+        .iter()
+        .map(|n| format!("'{n} = pdtest_mod:main'"))
+        .collect();
+    let code = format!(
+        "from pip._vendor.distlib.scripts import ScriptMaker\n\
+         m = ScriptMaker(None, {bin:?}, add_launchers=False)\n\
+         m.clobber = True\n\
+         m.variants = set([''])\n\
+         m.make_multiple([{specs}], options={{'interpreter_args': {args:?}}})\n",
+        bin = env.join("bin").display().to_string(),
+        specs = specs.join(", "),
+        args = interp_args,
+    );
+    sh(Command::new(maker_python).args(["-c", &code]));
+}
+
+/// Every executable `#!` file in bin/, except activate scripts.
+pub fn console_scripts(env: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(env.join("bin")).unwrap().flatten() {
+        let p = e.path();
+        let Ok(m) = fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if !m.is_file() || m.permissions().mode() & 0o111 == 0 {
+            continue;
+        }
+        if fs::read(&p).unwrap_or_default().starts_with(b"#!") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Move a directory tree (rename; both ends are on the same temp filesystem).
+pub fn move_env(from: &Path, to: &Path) {
+    fs::create_dir_all(to.parent().unwrap()).unwrap();
+    fs::rename(from, to).unwrap();
+}
+
+/// Copy a tree, keeping symlinks and modes (`cp -a`).
+pub fn copy_env(from: &Path, to: &Path) {
+    fs::create_dir_all(to.parent().unwrap()).unwrap();
+    sh(Command::new("cp").arg("-a").arg(from).arg(to));
+}
+
+/// A path component that makes the full path longer than `total` bytes.
+pub fn long_dir(base: &Path, total: usize, tag: &str) -> PathBuf {
+    let mut p = base.join(tag);
+    let mut i = 0;
+    while p.as_os_str().len() < total {
+        p = p.join(format!("deeply-nested-folder-{i:02}"));
+        i += 1;
+    }
+    p
+}
+
+/// Run a script and return its stdout (panics if it fails).
+pub fn run_script(script: &Path, args: &[&str]) -> String {
+    sh(Command::new(script).args(args).env_remove("PYTHONHOME"))
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("pydoctor-test-")
+        .tempdir()
+        .unwrap()
+}
+
+/// A path's real location, for comparing with what Python reports.
+pub fn real(p: &Path) -> PathBuf {
+    fs::canonicalize(p).unwrap_or_else(|e| panic!("canonicalize {}: {e}", p.display()))
+}
