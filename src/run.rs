@@ -1,7 +1,7 @@
 //! Running a parsed command line: resolve, scan, fix, and hand the results to `report`.
 //! Returns the exit code; errors bubble up to `main`.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -40,10 +40,19 @@ pub fn set_color(c: ColorWhen) {
     choice.write_global();
 }
 
-fn print_json(v: &serde_json::Value) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+/// Buffered stdout that strips colour when stdout is not a terminal (or colour is off): a
+/// report of 5,000 findings is one write, not one per line.
+pub fn stdout() -> anstream::AutoStream<Box<dyn Write>> {
+    let choice = anstream::AutoStream::choice(&std::io::stdout());
+    let raw: Box<dyn Write> = Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock()));
+    anstream::AutoStream::new(raw, choice)
+}
+
+fn print_json(v: &impl serde::Serialize) -> Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, v)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 
@@ -79,12 +88,13 @@ fn cmd_scan(cli: &Cli, envs: &[PathBuf]) -> Result<u8> {
         print_json(&report::json::scan(&reports, &errors))?;
     } else {
         let v = verbosity(cli);
-        let mut out = anstream::stdout();
+        let mut out = stdout();
         for r in &reports {
             report::human::scan_env(&mut out, r, v)?;
         }
         print_env_errors(&errors);
         report::human::scan_summary(&mut out, &mut anstream::stderr(), &reports, v)?;
+        out.flush()?;
     }
     if !errors.is_empty() {
         return Ok(EXIT_BAD_INPUT);
@@ -131,13 +141,14 @@ fn cmd_fix(cli: &Cli, args: &FixArgs, scope: Scope) -> Result<u8> {
         print_json(&report::json::fix(&fixes, &errors))?;
     } else {
         let v = verbosity(cli);
-        let mut out = anstream::stdout();
+        let mut out = stdout();
         for f in &fixes {
             report::human::fix_env(&mut out, f, v)?;
             for w in &f.warnings {
                 writeln!(anstream::stderr(), "warning: {w}")?;
             }
         }
+        out.flush()?;
         print_env_errors(&errors);
         if opts.dry_run && fixes.iter().any(|f| !f.changed.is_empty()) && v != Verbosity::Quiet {
             writeln!(
@@ -166,7 +177,9 @@ pub fn run(cli: &Cli) -> Result<u8> {
             if cli.global.format == Format::Json {
                 print_json(&report::json::rules(&rules))?;
             } else {
-                report::human::rules(&mut anstream::stdout(), &rules)?;
+                let mut out = stdout();
+                report::human::rules(&mut out, &rules)?;
+                out.flush()?;
             }
             Ok(EXIT_OK)
         }
@@ -178,7 +191,9 @@ pub fn run(cli: &Cli) -> Result<u8> {
             if cli.global.format == Format::Json {
                 print_json(&serde_json::to_value(r).context("rule to JSON")?)?;
             } else {
-                report::human::explain(&mut anstream::stdout(), r)?;
+                let mut out = stdout();
+                report::human::explain(&mut out, r)?;
+                out.flush()?;
             }
             Ok(EXIT_OK)
         }

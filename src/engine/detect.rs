@@ -123,23 +123,20 @@ pub fn run(d: &Detect, f: &Facts) -> Vec<Hit> {
 }
 
 fn by_state(f: &Facts, pred: impl Fn(&InterpState) -> bool) -> Vec<Hit> {
-    f.listing
-        .scripts
-        .iter()
-        .filter_map(|s| {
+    f.scripts()
+        .filter(|(_, state)| pred(state))
+        .filter_map(|(s, _)| {
             let p = s.header.interpreter()?;
-            pred(f.state(p)).then(|| hit(&s.path, vec![("interpreter", p.display().to_string())]))
+            Some(hit(&s.path, vec![("interpreter", p.display().to_string())]))
         })
         .collect()
 }
 
 fn foreign(f: &Facts) -> Vec<Hit> {
-    f.listing
-        .scripts
-        .iter()
-        .filter_map(|s| {
+    f.scripts()
+        .filter_map(|(s, state)| {
             let p = s.header.interpreter()?;
-            match f.state(p) {
+            match state {
                 InterpState::Foreign { owner } => Some(hit(
                     &s.path,
                     vec![
@@ -155,9 +152,9 @@ fn foreign(f: &Facts) -> Vec<Hit> {
 
 /// Scripts whose interpreter is fine, so a secondary problem is their root cause.
 fn healthy_scripts(f: &Facts) -> impl Iterator<Item = (&crate::scripts::Script, String)> {
-    f.listing.scripts.iter().filter_map(|s| {
+    f.scripts().filter_map(|(s, state)| {
         let p = s.header.interpreter()?;
-        (*f.state(p) == InterpState::Ok).then(|| (s, p.display().to_string()))
+        (*state == InterpState::Ok).then(|| (s, p.display().to_string()))
     })
 }
 

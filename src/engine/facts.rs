@@ -52,7 +52,9 @@ pub struct ActivateFile {
 pub struct Facts {
     pub env: Env,
     pub listing: BinListing,
-    pub interps: HashMap<PathBuf, InterpState>,
+    /// The state of each script's interpreter, index-aligned with `listing.scripts` (`Ok` for
+    /// forms that name no absolute interpreter).
+    pub states: Vec<InterpState>,
     /// Programs named by `#!/usr/bin/env X`, and whether PATH has them.
     pub env_programs: HashMap<String, bool>,
     pub own_python: OwnPython,
@@ -65,8 +67,9 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub fn state(&self, interp: &Path) -> &InterpState {
-        self.interps.get(interp).unwrap_or(&InterpState::Ok)
+    /// Each script with its interpreter's state.
+    pub fn scripts(&self) -> impl Iterator<Item = (&scripts::Script, &InterpState)> {
+        self.listing.scripts.iter().zip(&self.states)
     }
 
     /// True when `p` names this environment (by spelling or by inode).
@@ -87,15 +90,22 @@ pub fn gather(env: Env) -> Result<Facts> {
     let root_canon = fs::canonicalize(&env.root).ok();
 
     let own_python = own_python(&bin);
-    let mut interps = HashMap::new();
+    // Each distinct interpreter is checked once; keyed by bytes (hashing a Path walks its
+    // components, which shows up at 5,000 scripts).
+    let mut interps: HashMap<&[u8], InterpState> = HashMap::new();
     let mut env_programs = HashMap::new();
+    let mut states = Vec::with_capacity(listing.scripts.len());
     for s in &listing.scripts {
-        if let Some(p) = s.header.interpreter()
-            && !interps.contains_key(p)
-        {
-            let state = classify(p, &env.root, bin_canon.as_deref(), root_canon.as_deref());
-            interps.insert(p.to_path_buf(), state);
-        }
+        let state = match s.header.interpreter() {
+            Some(p) => interps
+                .entry(p.as_os_str().as_bytes())
+                .or_insert_with(|| {
+                    classify(p, &env.root, bin_canon.as_deref(), root_canon.as_deref())
+                })
+                .clone(),
+            None => InterpState::Ok,
+        };
+        states.push(state);
         if let Form::Env { program, .. } = &s.header.form
             && !env_programs.contains_key(program)
         {
@@ -129,7 +139,7 @@ pub fn gather(env: Env) -> Result<Facts> {
     let mut facts = Facts {
         env,
         listing,
-        interps,
+        states,
         env_programs,
         own_python,
         home,
@@ -210,12 +220,12 @@ fn classify(
 /// `command`; then the activate scripts. Never the environment's current root.
 fn infer_old_root(f: &Facts) -> Option<PathBuf> {
     let mut counts: HashMap<&Path, usize> = HashMap::new();
-    for s in &f.listing.scripts {
+    for (s, state) in f.scripts() {
         let Some(p) = s.header.interpreter() else {
             continue;
         };
         if !matches!(
-            f.state(p),
+            state,
             InterpState::Missing | InterpState::Foreign { .. } | InterpState::NotExecutable
         ) {
             continue;

@@ -5,7 +5,9 @@ pub mod detect;
 pub mod facts;
 pub mod rules;
 
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -17,17 +19,28 @@ pub use rules::{Rule, Safety, Severity};
 /// One problem found by one rule.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule_id: String,
-    pub rule_name: String,
-    pub severity: Severity,
+    /// Shared, not copied: a bin/ of 5,000 broken scripts makes 5,000 findings of one rule.
+    pub rule: Arc<Rule>,
     pub path: PathBuf,
     pub message: String,
-    /// The command that fixes it, if any.
-    pub fix: Option<String>,
-    pub fix_kind: Option<String>,
-    pub safety: Option<Safety>,
-    /// The interpreter (or path) the message is about, for grouping in reports.
+    /// The command that fixes it, if any (shared by every finding of a rule in one env).
+    pub fix: Option<Arc<str>>,
+    /// The interpreter (or path) the message is about.
     pub subject: Option<String>,
+}
+
+impl Finding {
+    pub fn severity(&self) -> Severity {
+        self.rule.severity
+    }
+
+    pub fn fix_kind(&self) -> Option<&str> {
+        self.rule.fix.as_ref().map(|f| f.kind.as_str())
+    }
+
+    pub fn safety(&self) -> Option<Safety> {
+        self.rule.fix.as_ref().map(|f| f.safety)
+    }
 }
 
 /// Everything known about one environment after a scan.
@@ -43,7 +56,7 @@ impl EnvReport {
     }
 
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        self.findings.iter().map(Finding::severity).max()
     }
 }
 
@@ -56,10 +69,11 @@ fn fill(template: &str, vars: &[(&str, String)]) -> String {
 }
 
 /// Run `rules` over the facts of one environment.
-pub fn evaluate(rules: &[Rule], facts: Facts) -> EnvReport {
-    let env_arg = facts.env.root.display().to_string();
+pub fn evaluate(rules: &[Arc<Rule>], facts: Facts) -> EnvReport {
+    let env_arg = shell_words::quote(&facts.env.root.to_string_lossy()).into_owned();
     let mut findings = Vec::new();
     for rule in rules.iter().filter(|r| r.applies_to(facts.env.kind)) {
+        let fix: Option<Arc<str>> = rule.fix_command(&env_arg).map(Into::into);
         for h in detect::run(&rule.detect, &facts) {
             let subject = h
                 .vars
@@ -67,29 +81,30 @@ pub fn evaluate(rules: &[Rule], facts: Facts) -> EnvReport {
                 .find(|(k, _)| *k == "interpreter")
                 .map(|(_, v)| v.clone());
             findings.push(Finding {
-                rule_id: rule.id.clone(),
-                rule_name: rule.name.clone(),
-                severity: rule.severity,
+                rule: Arc::clone(rule),
                 path: h.path,
                 message: fill(&rule.message, &h.vars),
-                fix: rule.fix_command(&shell_words::quote(&env_arg)),
-                fix_kind: rule.fix.as_ref().map(|f| f.kind.clone()),
-                safety: rule.fix.as_ref().map(|f| f.safety),
+                fix: fix.clone(),
                 subject,
             });
         }
     }
     findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.rule_id.cmp(&b.rule_id))
-            .then_with(|| a.path.cmp(&b.path))
+        b.severity()
+            .cmp(&a.severity())
+            .then_with(|| a.rule.id.cmp(&b.rule.id))
+            .then_with(|| {
+                a.path
+                    .as_os_str()
+                    .as_bytes()
+                    .cmp(b.path.as_os_str().as_bytes())
+            })
     });
     EnvReport { facts, findings }
 }
 
 /// Scan several environments in parallel; results keep the input order.
-pub fn scan(rules: &[Rule], envs: Vec<Env>) -> Vec<Result<EnvReport>> {
+pub fn scan(rules: &[Arc<Rule>], envs: Vec<Env>) -> Vec<Result<EnvReport>> {
     envs.into_par_iter()
         .map(|env| Ok(evaluate(rules, facts::gather(env)?)))
         .collect()

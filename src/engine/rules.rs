@@ -2,6 +2,7 @@
 //! parametrises it; rule files are data, not a pattern language.
 
 use std::fmt;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -162,13 +163,13 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>> {
 }
 
 /// Load and check every embedded rule.
-pub fn load() -> Result<Vec<Rule>> {
+pub fn load() -> Result<Vec<Arc<Rule>>> {
     let mut rules = Vec::new();
     for (name, text) in RULE_FILES {
         rules.extend(parse_file(name, text)?);
     }
     validate(&rules)?;
-    Ok(rules)
+    Ok(rules.into_iter().map(Arc::new).collect())
 }
 
 /// Ids and names unique, every detector and fix kind implemented.
@@ -194,10 +195,11 @@ pub fn validate(rules: &[Rule]) -> Result<()> {
 }
 
 /// Find a rule by id (`PD101`, any case) or name (`interpreter-missing`).
-pub fn find<'a>(rules: &'a [Rule], key: &str) -> Option<&'a Rule> {
+pub fn find<'a>(rules: &'a [Arc<Rule>], key: &str) -> Option<&'a Rule> {
     rules
         .iter()
         .find(|r| r.id.eq_ignore_ascii_case(key) || r.name == key)
+        .map(|r| r.as_ref())
 }
 
 #[cfg(test)]

@@ -97,18 +97,18 @@ fn shebang_jobs(report: &EnvReport, opts: &Options, skipped: &mut Vec<NotDone>) 
     let flagged: HashSet<&Path> = report
         .findings
         .iter()
-        .filter(|x| x.fix_kind.as_deref() == Some("rewrite-shebang"))
+        .filter(|x| x.fix_kind() == Some("rewrite-shebang"))
         .map(|x| x.path.as_path())
         .collect();
     let relocatable = opts.style == Style::Relocatable;
     let mut out = Vec::new();
-    for s in &f.listing.scripts {
-        let wanted =
-            flagged.contains(s.path.as_path()) || (relocatable && plan::runs_own_interpreter(f, s));
+    for (s, state) in f.scripts() {
+        let wanted = flagged.contains(s.path.as_path())
+            || (relocatable && plan::runs_own_interpreter(f, s, state));
         if !wanted {
             continue;
         }
-        let target = match plan::target(f, s, opts.python.as_deref()) {
+        let target = match plan::target(f, s, state, opts.python.as_deref()) {
             Ok(t) => t,
             Err(reason) => {
                 skipped.push(NotDone {
@@ -158,7 +158,7 @@ fn activate_jobs(report: &EnvReport) -> Vec<Planned> {
     let mut out = Vec::new();
     for x in &report.findings {
         let stale_from = x.subject.clone().unwrap_or_default();
-        let compute: apply::Compute = match x.fix_kind.as_deref() {
+        let compute: apply::Compute = match x.fix_kind() {
             Some("rewrite-activate") => {
                 let root_s = lossy(&root);
                 let root_c = root.clone();

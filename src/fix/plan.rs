@@ -21,11 +21,16 @@ fn is_python_name(name: &[u8]) -> bool {
 /// 2. the same file under the environment's new location (`OLD/bin/python3.11` ->
 ///    `ENV/bin/python3.11`);
 /// 3. the environment's own interpreter of the same name, else `python3`, else `python`.
-pub fn target(f: &Facts, s: &Script, python: Option<&Path>) -> Result<PathBuf, String> {
+pub fn target(
+    f: &Facts,
+    s: &Script,
+    state: &InterpState,
+    python: Option<&Path>,
+) -> Result<PathBuf, String> {
     let Some(old) = s.header.interpreter() else {
         return Err("names no absolute interpreter".into());
     };
-    if *f.state(old) == InterpState::Ok {
+    if *state == InterpState::Ok {
         return Ok(old.to_path_buf());
     }
     if let OwnPython::Dangling { path, .. } = &f.own_python {
@@ -64,9 +69,9 @@ pub fn target(f: &Facts, s: &Script, python: Option<&Path>) -> Result<PathBuf, S
 }
 
 /// With `--relocatable`, scripts that run this environment's own interpreter are rewritten too.
-pub fn runs_own_interpreter(f: &Facts, s: &Script) -> bool {
+pub fn runs_own_interpreter(f: &Facts, s: &Script, state: &InterpState) -> bool {
     s.header.interpreter().is_some_and(|p| {
-        *f.state(p) == InterpState::Ok
+        *state == InterpState::Ok
             && p.parent()
                 .is_some_and(|d| d == f.env.bin() || crate::paths::same_file(d, &f.env.bin()))
     })

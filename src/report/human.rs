@@ -79,7 +79,7 @@ pub fn scan_env(w: &mut dyn Write, r: &EnvReport, v: Verbosity) -> io::Result<()
     for f in &r.findings {
         match groups
             .iter_mut()
-            .find(|g| g[0].rule_id == f.rule_id && g[0].message == f.message)
+            .find(|g| g[0].rule.id == f.rule.id && g[0].message == f.message)
         {
             Some(g) => g.push(f),
             None => groups.push(vec![f]),
@@ -87,18 +87,24 @@ pub fn scan_env(w: &mut dyn Write, r: &EnvReport, v: Verbosity) -> io::Result<()
     }
     for g in &groups {
         let f = g[0];
-        let st = sev_style(f.severity);
+        let st = sev_style(f.severity());
         if g.len() == 1 {
             writeln!(
                 w,
                 "  {st}{}[{}]{st:#} {}: {}",
-                f.severity,
-                f.rule_id,
+                f.severity(),
+                f.rule.id,
                 display_rel(&f.path, base),
                 f.message
             )?;
         } else {
-            writeln!(w, "  {st}{}[{}]{st:#} {}", f.severity, f.rule_id, f.message)?;
+            writeln!(
+                w,
+                "  {st}{}[{}]{st:#} {}",
+                f.severity(),
+                f.rule.id,
+                f.message
+            )?;
             writeln!(w, "      {} files: {}", g.len(), names(g, base, v))?;
         }
         if let Some(fix) = &f.fix {
@@ -135,7 +141,7 @@ pub fn scan_summary(
         let fixable = reports
             .iter()
             .flat_map(|r| &r.findings)
-            .any(|f| f.safety == Some(crate::engine::Safety::Safe));
+            .any(|f| f.safety() == Some(crate::engine::Safety::Safe));
         if fixable {
             writeln!(
                 hint,
@@ -228,7 +234,7 @@ pub fn fix_env(w: &mut dyn Write, f: &EnvFix, v: Verbosity) -> io::Result<()> {
 }
 
 /// `pydoctor rules`.
-pub fn rules(w: &mut dyn Write, rules: &[Rule]) -> io::Result<()> {
+pub fn rules(w: &mut dyn Write, rules: &[std::sync::Arc<Rule>]) -> io::Result<()> {
     for r in rules {
         let st = sev_style(r.severity);
         let fix = match &r.fix {

@@ -24,7 +24,7 @@ impl Counts {
     pub fn of(reports: &[EnvReport]) -> Counts {
         let mut c = Counts::default();
         for f in reports.iter().flat_map(|r| &r.findings) {
-            match f.severity {
+            match f.severity() {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,
                 Severity::Info => c.info += 1,

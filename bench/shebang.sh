@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Benchmark: scan and fix-shebang on a moved env with 5,000 console scripts, against baselines
+# measured in the same run on identical copies:
+#   read baseline   `head -c 512` of every file in bin/ (the bytes a scan must read)
+#   sed -i floor    `xargs sed -i` rewriting line one (an atomic rewrite by a C tool: new file
+#                   + rename per file, no fsync), the floor for fix-shebang
+#   virtualenv-tools3 --update-path (installed into a throwaway venv from PyPI, if reachable)
+# Prints median and min/max of RUNS runs (default 7) in milliseconds.
+#
+# Usage: bench/shebang.sh [SCRIPTS] [RUNS]     (env: BENCH_DIR, default /tmp/pydoctor-bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${1:-5000}
+RUNS=${2:-7}
+WORK=${BENCH_DIR:-/tmp/pydoctor-bench}
+PY=${PYTHON:-python3}
+
+cargo build --release --quiet
+BIN=$PWD/target/release/pydoctor
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+OLD=$WORK/mnt/glusterfs101/rscb/nlp/xxw/envs/qwen
+NEW=$WORK/mnt/glusterfs/rscb/nlp/xxw/envs/qwen
+
+echo "building a venv with $N console scripts (pip's distlib) ..." >&2
+"$PY" -m venv "$OLD"
+"$OLD/bin/python" - "$OLD" "$N" <<'PYEOF'
+import os, sys
+from pip._vendor.distlib.scripts import ScriptMaker
+env, n = sys.argv[1], int(sys.argv[2])
+m = ScriptMaker(None, os.path.join(env, "bin"), add_launchers=False)
+m.clobber = True
+m.variants = {""}
+m.make_multiple(["tool%05d = json.tool:main" % i for i in range(n - 3)])
+PYEOF
+mkdir -p "$(dirname "$NEW")"
+mv "$OLD" "$NEW"
+cp -a "$NEW" "$WORK/pristine"
+FILES=$(find "$NEW/bin" -maxdepth 1 -type f | wc -l)
+echo "env: $NEW ($FILES files in bin/)" >&2
+
+now_ms() { date +%s%N; }
+# time_cmd SETUP CMD: runs SETUP (untimed, then sync), times CMD; prints ms
+fresh_copy() {
+  rm -rf "$NEW"
+  cp -a "$WORK/pristine" "$NEW"
+  sync
+}
+declare -A RESULTS
+measure() { # name setup-fn command...
+  local name=$1 setup=$2
+  shift 2
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    $setup
+    local t0 t1
+    t0=$(now_ms)
+    "$@" >/dev/null 2>&1 || true
+    t1=$(now_ms)
+    times+=($(((t1 - t0) / 1000)))
+  done
+  RESULTS[$name]=$(printf '%s\n' "${times[@]}" | sort -n | awk '
+    { a[NR] = $1 } END { printf "%.1f %.1f %.1f", a[int((NR + 1) / 2)] / 1000, a[1] / 1000, a[NR] / 1000 }')
+}
+noop() { :; }
+
+read_baseline() { head -c 512 "$NEW"/bin/* >/dev/null; }
+sed_floor() { find "$NEW/bin" -maxdepth 1 -type f -print0 | xargs -0 sed -i "1s|$OLD|$NEW|"; }
+
+fresh_copy
+measure "read baseline (head -c 512)" noop read_baseline
+measure "pydoctor scan" noop "$BIN" scan --format json "$NEW"
+measure "sed -i floor" fresh_copy sed_floor
+measure "pydoctor fix-shebang" fresh_copy "$BIN" fix-shebang "$NEW"
+
+# Correctness of fix-shebang's result.
+fresh_copy
+"$BIN" fix-shebang "$NEW" >/dev/null
+LEFT=$("$BIN" scan --format json "$NEW" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(sum(f["rule"] in ("PD101","PD103","PD107") for e in d["envs"] for f in e["findings"]))')
+SAMPLE=$(echo "{}" | "$NEW/bin/tool00000" 2>&1 | head -1 || true)
+
+VT="n/a"
+if "$PY" -m venv "$WORK/vt-venv" >/dev/null 2>&1 &&
+  "$WORK/vt-venv/bin/pip" install -q virtualenv-tools3 >/dev/null 2>&1; then
+  vt_run() { "$WORK/vt-venv/bin/virtualenv-tools" --update-path "$NEW" "$NEW"; }
+  measure "virtualenv-tools3 --update-path" fresh_copy vt_run
+  fresh_copy
+  vt_run >/dev/null 2>&1 || true
+  VT=$("$BIN" scan --format json "$NEW" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(sum(f["rule"] in ("PD101","PD103","PD107") for e in d["envs"] for f in e["findings"]))')
+fi
+
+echo
+echo "bin/ of $FILES files, $RUNS runs each, warm page cache, $(nproc) cores, $(uname -sr)"
+printf '%-36s %10s %10s %10s\n' "what" "median ms" "min" "max"
+for k in "read baseline (head -c 512)" "pydoctor scan" "sed -i floor" "pydoctor fix-shebang" "virtualenv-tools3 --update-path"; do
+  [ -n "${RESULTS[$k]:-}" ] || continue
+  read -r med lo hi <<<"${RESULTS[$k]}"
+  printf '%-36s %10s %10s %10s\n' "$k" "$med" "$lo" "$hi"
+done
+med() { read -r m _ _ <<<"${RESULTS[$1]}"; echo "$m"; }
+echo
+awk -v s="$(med 'pydoctor scan')" -v b="$(med 'read baseline (head -c 512)')" 'BEGIN { printf "scan / read baseline:        %.2fx\n", s / b }'
+awk -v s="$(med 'pydoctor fix-shebang')" -v b="$(med 'sed -i floor')" 'BEGIN { printf "fix-shebang / sed -i floor:  %.2fx (fix-shebang also syncs to disk; sed -i does not)\n", s / b }'
+echo "broken scripts left after pydoctor fix-shebang: $LEFT (sample run: $SAMPLE)"
+echo "broken scripts left after virtualenv-tools3:    $VT"
