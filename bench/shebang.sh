@@ -5,7 +5,8 @@
 #   sed -i floor    `xargs sed -i` rewriting line one (an atomic rewrite by a C tool: new file
 #                   + rename per file, no fsync), the floor for fix-shebang
 #   virtualenv-tools3 --update-path (installed into a throwaway venv from PyPI, if reachable)
-# Prints median and min/max of RUNS runs (default 7) in milliseconds.
+# Prints median and min/max of RUNS runs (default 7) in milliseconds, timed by hyperfine
+# (installed with apt if missing); copies are made and synced before each write run, untimed.
 #
 # Usage: bench/shebang.sh [SCRIPTS] [RUNS]     (env: BENCH_DIR, default /tmp/pydoctor-bench)
 set -euo pipefail
@@ -41,39 +42,31 @@ cp -a "$NEW" "$WORK/pristine"
 FILES=$(find "$NEW/bin" -maxdepth 1 -type f | wc -l)
 echo "env: $NEW ($FILES files in bin/)" >&2
 
-now_ms() { date +%s%N; }
-# time_cmd SETUP CMD: runs SETUP (untimed, then sync), times CMD; prints ms
-fresh_copy() {
-  rm -rf "$NEW"
-  cp -a "$WORK/pristine" "$NEW"
-  sync
-}
+command -v hyperfine >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+# hyperfine runs --prepare through sh, which drops exported bash functions: use a script.
+cat >"$WORK/fresh_copy.sh" <<EOF
+#!/bin/sh
+rm -rf '$NEW' && cp -a '$WORK/pristine' '$NEW' && sync
+EOF
+chmod +x "$WORK/fresh_copy.sh"
+fresh_copy() { "$WORK/fresh_copy.sh"; }
 declare -A RESULTS
-measure() { # name setup-fn command...
-  local name=$1 setup=$2
-  shift 2
-  local times=()
-  for _ in $(seq "$RUNS"); do
-    $setup
-    local t0 t1
-    t0=$(now_ms)
-    "$@" >/dev/null 2>&1 || true
-    t1=$(now_ms)
-    times+=($(((t1 - t0) / 1000)))
-  done
-  RESULTS[$name]=$(printf '%s\n' "${times[@]}" | sort -n | awk '
-    { a[NR] = $1 } END { printf "%.1f %.1f %.1f", a[int((NR + 1) / 2)] / 1000, a[1] / 1000, a[NR] / 1000 }')
+# measure NAME PREPARE COMMAND: hyperfine, RUNS runs, shell start-up subtracted; "median min max" ms
+measure() {
+  local name=$1 prep=$2 cmd=$3 warm=()
+  [ "$prep" = ":" ] && warm=(--warmup 3)
+  hyperfine --style none -i "${warm[@]}" --runs "$RUNS" --prepare "$prep" \
+    --export-json "$WORK/h.json" "$cmd" >/dev/null 2>&1
+  RESULTS[$name]=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f %.1f %.1f" % (r["median"]*1e3, r["min"]*1e3, r["max"]*1e3))' "$WORK/h.json")
 }
-noop() { :; }
-
-read_baseline() { head -c 512 "$NEW"/bin/* >/dev/null; }
-sed_floor() { find "$NEW/bin" -maxdepth 1 -type f -print0 | xargs -0 sed -i "1s|$OLD|$NEW|"; }
 
 fresh_copy
-measure "read baseline (head -c 512)" noop read_baseline
-measure "pydoctor scan" noop "$BIN" scan --format json "$NEW"
-measure "sed -i floor" fresh_copy sed_floor
-measure "pydoctor fix-shebang" fresh_copy "$BIN" fix-shebang "$NEW"
+measure "read baseline (head -c 512)" ":" "head -c 512 $NEW/bin/* >/dev/null"
+measure "pydoctor scan" ":" "$BIN scan $NEW"
+measure "pydoctor scan --format json" ":" "$BIN scan --format json $NEW"
+measure "sed -i floor" "$WORK/fresh_copy.sh" \
+  "find $NEW/bin -maxdepth 1 -type f -print0 | xargs -0 sed -i '1s|$OLD|$NEW|'"
+measure "pydoctor fix-shebang" "$WORK/fresh_copy.sh" "$BIN fix-shebang $NEW"
 
 # Correctness of fix-shebang's result.
 fresh_copy
@@ -84,17 +77,17 @@ SAMPLE=$(echo "{}" | "$NEW/bin/tool00000" 2>&1 | head -1 || true)
 VT="n/a"
 if "$PY" -m venv "$WORK/vt-venv" >/dev/null 2>&1 &&
   "$WORK/vt-venv/bin/pip" install -q virtualenv-tools3 >/dev/null 2>&1; then
-  vt_run() { "$WORK/vt-venv/bin/virtualenv-tools" --update-path "$NEW" "$NEW"; }
-  measure "virtualenv-tools3 --update-path" fresh_copy vt_run
+  measure "virtualenv-tools3 --update-path" "$WORK/fresh_copy.sh" \
+    "$WORK/vt-venv/bin/virtualenv-tools --update-path $NEW $NEW"
   fresh_copy
-  vt_run >/dev/null 2>&1 || true
+  "$WORK/vt-venv/bin/virtualenv-tools" --update-path "$NEW" "$NEW" >/dev/null 2>&1 || true
   VT=$("$BIN" scan --format json "$NEW" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(sum(f["rule"] in ("PD101","PD103","PD107") for e in d["envs"] for f in e["findings"]))')
 fi
 
 echo
-echo "bin/ of $FILES files, $RUNS runs each, warm page cache, $(nproc) cores, $(uname -sr)"
+echo "bin/ of $FILES files, $RUNS runs each (hyperfine), warm page cache, $(nproc) cores, $(uname -sr)"
 printf '%-36s %10s %10s %10s\n' "what" "median ms" "min" "max"
-for k in "read baseline (head -c 512)" "pydoctor scan" "sed -i floor" "pydoctor fix-shebang" "virtualenv-tools3 --update-path"; do
+for k in "read baseline (head -c 512)" "pydoctor scan" "pydoctor scan --format json" "sed -i floor" "pydoctor fix-shebang" "virtualenv-tools3 --update-path"; do
   [ -n "${RESULTS[$k]:-}" ] || continue
   read -r med lo hi <<<"${RESULTS[$k]}"
   printf '%-36s %10s %10s %10s\n' "$k" "$med" "$lo" "$hi"

@@ -2,8 +2,10 @@
 //! bit, never through a symlink, never opening FIFOs, sockets or devices, and only the first
 //! bytes. Files are read in parallel; the result is sorted by name.
 
+use std::ffi::{CString, OsStr};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -90,8 +92,30 @@ enum Entry {
     Ignored,
 }
 
-fn read_entry(path: PathBuf) -> Entry {
-    let mut f = match open_nofollow(&path) {
+/// `openat(dir, name)` with the same flags as [`open_nofollow`]: the kernel resolves one
+/// component instead of walking the whole absolute path again for each of 5,000 files.
+fn open_in(dir: &File, name: &OsStr) -> io::Result<File> {
+    let c =
+        CString::new(name.as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: `dir` is an open directory descriptor and `c` a NUL-terminated name, both alive
+    // for the call; a non-negative result is a new descriptor that we own.
+    let fd = unsafe {
+        libc::openat(
+            dir.as_raw_fd(),
+            c.as_ptr(),
+            libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just returned by openat and is owned by nobody else.
+    Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+fn read_entry(dir: &File, path: PathBuf) -> Entry {
+    let name = path.file_name().unwrap_or_default();
+    let mut f = match open_in(dir, name) {
         Ok(f) => f,
         // ELOOP: it became a symlink after listing.
         Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Entry::Ignored,
@@ -134,7 +158,8 @@ pub fn read_bin(bin: &Path) -> io::Result<BinListing> {
     }
     // By bytes: comparing Paths component by component is measurably slower.
     paths.sort_unstable_by(|a, b| a.as_os_str().as_bytes().cmp(b.as_os_str().as_bytes()));
-    let entries: Vec<Entry> = paths.into_par_iter().map(read_entry).collect();
+    let dir = File::open(bin)?;
+    let entries: Vec<Entry> = paths.into_par_iter().map(|p| read_entry(&dir, p)).collect();
     let mut out = BinListing::default();
     for e in entries {
         match e {
