@@ -67,6 +67,14 @@ pub enum Command {
     /// Apply every safe fix a scan finds: interpreter lines, activate scripts' VIRTUAL_ENV and
     /// pyvenv.cfg's `command`. Exit codes as fix-shebang.
     Fix(FixArgs),
+    /// Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when
+    /// one or more is usable, 1 when none is, 2 bad input.
+    ///
+    /// Each probe is what pip does first: GET <index>/<package>/ with pip's Accept header. A
+    /// mirror counts only if it answers 2xx with a real index page; latency covers the whole
+    /// page; a mirror that lists an older newest version than another is stale and never the
+    /// fastest. All mirrors are probed at once under one deadline.
+    Mirrors(MirrorsArgs),
     /// List the rules pydoctor checks.
     Rules,
     /// Explain a rule: why it matters and how to fix it.
@@ -103,4 +111,43 @@ pub struct FixArgs {
     /// so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+).
     #[arg(long)]
     pub relocatable: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MirrorsArgs {
+    /// End with the fastest usable, up-to-date mirror and the command that configures it.
+    #[arg(long)]
+    pub fastest: bool,
+    /// Probe only these indexes (repeatable): NAME=URL.
+    #[arg(long, value_name = "NAME=URL")]
+    pub mirror: Vec<String>,
+    /// Overall deadline for all probes, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = parse_timeout)]
+    pub timeout: f64,
+    /// Page fetches per mirror over one connection; ranked on the median.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub samples: u32,
+    /// Probe package (repeatable); the first is timed, all are checked for freshness.
+    #[arg(long, value_name = "NAME", default_value = "pip")]
+    pub package: Vec<String>,
+    /// Write the fastest mirror (or the named one) as the default index of pip and uv, with a
+    /// backup beside each config file.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "", conflicts_with = "revert")]
+    pub apply: Option<String>,
+    /// Restore the pip and uv config files saved by the last --apply.
+    #[arg(long)]
+    pub revert: bool,
+    /// With --apply or --revert: show the change as a diff, write nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(v > 0.0 && v <= 600.0) {
+        return Err("must be more than 0 and at most 600 seconds".into());
+    }
+    Ok(v)
 }

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod env;
 pub mod error;
 pub mod fix;
+pub mod mirrors;
 pub mod paths;
 pub mod report;
 pub mod run;

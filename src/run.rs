@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use crate::cli::{Cli, ColorWhen, Command, FixArgs, Format};
+use crate::cli::{Cli, ColorWhen, Command, FixArgs, Format, MirrorsArgs};
 use crate::engine::{self, EnvReport, Severity, rules};
 use crate::env;
 use crate::error::BadInput;
 use crate::fix::{self, Scope};
+use crate::mirrors;
 use crate::paths;
 use crate::report::{self, Verbosity};
 use crate::shebang::Style;
@@ -166,12 +167,112 @@ fn cmd_fix(cli: &Cli, args: &FixArgs, scope: Scope) -> Result<u8> {
     Ok(if incomplete { EXIT_PROBLEMS } else { EXIT_OK })
 }
 
+fn cmd_mirrors(cli: &Cli, a: &MirrorsArgs) -> Result<u8> {
+    let v = verbosity(cli);
+    let json = cli.global.format == Format::Json;
+    if a.revert {
+        let changes = mirrors::config::revert(a.dry_run)?;
+        if json {
+            print_json(&serde_json::json!({ "reverted": changes, "dry_run": a.dry_run }))?;
+        } else {
+            let mut out = stdout();
+            report::human::config_changes(&mut out, &changes, a.dry_run, "restored")?;
+            out.flush()?;
+        }
+        return Ok(EXIT_OK);
+    }
+    let mut list = Vec::new();
+    if a.mirror.is_empty() {
+        list = mirrors::defaults()?;
+    } else {
+        for m in &a.mirror {
+            list.push(mirrors::parse_mirror_arg(m)?);
+        }
+    }
+    let opts = mirrors::probe::Options {
+        packages: a.package.clone(),
+        timeout: std::time::Duration::from_secs_f64(a.timeout),
+        samples: a.samples as usize,
+        ..Default::default()
+    };
+    let named = match a.apply.as_deref() {
+        Some(name) if !name.is_empty() => Some(
+            list.iter()
+                .find(|m| m.name == name)
+                .cloned()
+                .ok_or_else(|| {
+                    BadInput::new(format!("--apply {name}: no such mirror"))
+                        .hint("`pydoctor mirrors` lists them; add your own with --mirror NAME=URL")
+                })?,
+        ),
+        _ => None,
+    };
+    let mut probes = mirrors::probe::probe_all(&list, &opts)?;
+    let fastest = mirrors::rank::rank(&mut probes);
+    let usable = probes.iter().any(|p| p.ok);
+
+    let to_apply = match (&a.apply, named) {
+        (Some(_), Some(m)) => Some(m.url),
+        (Some(_), None) => match &fastest {
+            Some(f) => probes.iter().find(|p| &p.name == f).map(|p| p.url.clone()),
+            None => {
+                return Err(anyhow::anyhow!("no usable, up-to-date mirror to apply"));
+            }
+        },
+        (None, _) => None,
+    };
+    let changes = match &to_apply {
+        Some(url) => mirrors::config::apply(url, a.dry_run)?,
+        None => Vec::new(),
+    };
+    let warnings = if to_apply.is_some() {
+        mirrors::config::overrides()
+    } else {
+        Vec::new()
+    };
+
+    if json {
+        print_json(&serde_json::json!({
+            "mirrors": probes,
+            "fastest": fastest,
+            "applied": to_apply.as_ref().map(|u| serde_json::json!({
+                "url": u, "dry_run": a.dry_run, "changes": changes, "warnings": warnings,
+            })),
+        }))?;
+    } else {
+        let mut out = stdout();
+        report::human::mirrors(
+            &mut out,
+            &probes,
+            fastest.as_deref(),
+            a.fastest || a.apply.is_some(),
+            v,
+        )?;
+        if to_apply.is_some() {
+            writeln!(out)?;
+            report::human::config_changes(&mut out, &changes, a.dry_run, "updated")?;
+        }
+        out.flush()?;
+        for w in &warnings {
+            writeln!(anstream::stderr(), "warning: {w}")?;
+        }
+        if !changes.is_empty() && !a.dry_run && v != Verbosity::Quiet {
+            writeln!(
+                anstream::stderr(),
+                "hint: `pydoctor mirrors --revert` restores the previous files"
+            )?;
+        }
+    }
+    Ok(if usable { EXIT_OK } else { EXIT_PROBLEMS })
+}
+
 pub fn run(cli: &Cli) -> Result<u8> {
     set_color(cli.global.color);
     match &cli.command {
         Command::Scan(a) => cmd_scan(cli, &a.envs),
         Command::FixShebang(a) => cmd_fix(cli, a, Scope::Shebangs),
         Command::Fix(a) => cmd_fix(cli, a, Scope::AllSafe),
+        Command::Mirrors(a) => cmd_mirrors(cli, a),
         Command::Rules => {
             let rules = rules::load()?;
             if cli.global.format == Format::Json {

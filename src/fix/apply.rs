@@ -236,3 +236,19 @@ pub fn run(jobs: &[Job], dry_run: bool) -> Batch {
     }
     Batch { outcomes, warnings }
 }
+
+/// Replace one file atomically and durably: temp file in the same directory, data synced,
+/// rename, directory synced. `mode` defaults to 0644 for new files.
+pub fn write_atomic(path: &Path, content: &[u8], mode: Option<u32>) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
+    tmp.write_all(content)?;
+    tmp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode.unwrap_or(0o644) & 0o7777))?;
+    tmp.as_file().sync_data()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    File::open(dir)?.sync_all()
+}

@@ -283,3 +283,98 @@ pub fn explain(w: &mut dyn Write, r: &Rule) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// `pydoctor mirrors`: a table sorted by rank, failures last with their error class.
+pub fn mirrors(
+    w: &mut dyn Write,
+    probes: &[crate::mirrors::probe::Probe],
+    fastest: Option<&str>,
+    show_fastest: bool,
+    v: Verbosity,
+) -> io::Result<()> {
+    let name_w = probes
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    writeln!(
+        w,
+        "{BOLD}{:<name_w$}  {:<13} {:>9}  {:<10} url{BOLD:#}",
+        "name", "status", "latency", "newest"
+    )?;
+    for p in probes {
+        let (status, st) = match (&p.error, p.stale) {
+            (Some(e), _) => (e.clone(), sev_style(Severity::Error)),
+            (None, true) => ("stale".to_string(), sev_style(Severity::Warning)),
+            (None, false) => ("ok".to_string(), GREEN),
+        };
+        let latency = p
+            .latency_ms
+            .map(|l| format!("{l:.0} ms"))
+            .unwrap_or_else(|| "-".into());
+        let newest = p
+            .newest
+            .first()
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| "-".into());
+        writeln!(
+            w,
+            "{:<name_w$}  {st}{:<13}{st:#} {:>9}  {:<10} {}",
+            p.name, status, latency, newest, p.url
+        )?;
+        if let Some(to) = &p.redirected_to {
+            writeln!(w, "{:<name_w$}  {DIM}redirected to {to}{DIM:#}", "")?;
+        }
+        if v == Verbosity::Verbose
+            && let Some(d) = &p.detail
+        {
+            writeln!(w, "{:<name_w$}  {DIM}{d}{DIM:#}", "")?;
+        }
+    }
+    if show_fastest {
+        match fastest.and_then(|f| probes.iter().find(|p| p.name == f)) {
+            Some(p) => {
+                writeln!(w)?;
+                writeln!(w, "{GREEN}fastest{GREEN:#}: {} ({})", p.name, p.url)?;
+                writeln!(
+                    w,
+                    "  configure pip and uv: pydoctor mirrors --apply {}",
+                    p.name
+                )?;
+                writeln!(
+                    w,
+                    "  or for pip alone:     pip config --user set global.index-url {}",
+                    p.url
+                )?;
+            }
+            None => writeln!(w, "\nno usable, up-to-date mirror")?,
+        }
+    }
+    Ok(())
+}
+
+/// Config files written (or, with --dry-run, the diffs that would be written).
+pub fn config_changes(
+    w: &mut dyn Write,
+    changes: &[crate::mirrors::config::Change],
+    dry_run: bool,
+    verb: &str,
+) -> io::Result<()> {
+    if changes.is_empty() {
+        return writeln!(w, "nothing to change");
+    }
+    for c in changes {
+        if dry_run {
+            write!(w, "{}", c.diff)?;
+        } else {
+            write!(w, "{GREEN}{verb}{GREEN:#} {}", c.path.display())?;
+            match &c.backup {
+                Some(b) if verb == "updated" => writeln!(w, " (backup: {})", b.display())?,
+                _ => writeln!(w)?,
+            }
+        }
+    }
+    Ok(())
+}

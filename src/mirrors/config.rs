@@ -1,0 +1,363 @@
+//! Writing the chosen index into pip's user config (INI) and uv's user `uv.toml`, keeping every
+//! other setting and comment, with a timestamped backup beside each file and a way back.
+//!
+//! pip.conf is edited line by line: no maintained Rust INI crate preserves comments and
+//! layout, and the edit is confined to two keys of one section. uv.toml is edited with
+//! toml_edit, which preserves formatting.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use crate::fix::apply::write_atomic;
+
+/// Marks backups: `pip.conf.pydoctor-backup.<unix-nanos>` (`.absent` when there was no file).
+pub const BACKUP_TAG: &str = ".pydoctor-backup.";
+
+fn config_home() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+}
+
+/// The user-level file pip itself reads last (so its settings win): `$PIP_CONFIG_FILE` when set,
+/// else `$XDG_CONFIG_HOME/pip/pip.conf` (macOS: `~/Library/Application Support/pip/pip.conf`
+/// when that exists).
+pub fn pip_config_path() -> Option<PathBuf> {
+    if let Some(p) =
+        std::env::var_os("PIP_CONFIG_FILE").filter(|v| !v.is_empty() && v != "/dev/null")
+    {
+        return Some(PathBuf::from(p));
+    }
+    if cfg!(target_os = "macos")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        let mac = PathBuf::from(home).join("Library/Application Support/pip/pip.conf");
+        if mac.exists() {
+            return Some(mac);
+        }
+    }
+    config_home().map(|c| c.join("pip/pip.conf"))
+}
+
+/// uv's user config: `$XDG_CONFIG_HOME/uv/uv.toml`.
+pub fn uv_config_path() -> Option<PathBuf> {
+    config_home().map(|c| c.join("uv/uv.toml"))
+}
+
+fn is_section(line: &str) -> Option<&str> {
+    let t = line.trim();
+    t.strip_prefix('[')?.strip_suffix(']').map(str::trim)
+}
+
+fn key_of(line: &str) -> Option<String> {
+    let t = line.trim_start();
+    if t.starts_with('#') || t.starts_with(';') {
+        return None;
+    }
+    let (k, _) = t.split_once(['=', ':'])?;
+    Some(k.trim().to_ascii_lowercase().replace('_', "-"))
+}
+
+/// Set `index-url` (and, for a plain-http index only, `trusted-host`) in `[global]`, keeping
+/// every other line as it is.
+pub fn set_pip_index(text: &str, url: &str) -> String {
+    let mut wanted: Vec<(&str, String)> = vec![("index-url", url.to_owned())];
+    if let Ok(u) = reqwest::Url::parse(url)
+        && u.scheme() == "http"
+        && let Some(h) = u.host_str()
+    {
+        wanted.push(("trusted-host", h.to_owned()));
+    }
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let global = lines.iter().position(|l| is_section(l) == Some("global"));
+    let Some(start) = global else {
+        let mut out = text.to_owned();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("[global]\n");
+        for (k, v) in &wanted {
+            out.push_str(&format!("{k} = {v}\n"));
+        }
+        return out;
+    };
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| is_section(l).is_some())
+        .map_or(lines.len(), |i| start + 1 + i);
+    let mut insert_at = start + 1;
+    for (k, v) in &wanted {
+        match (start + 1..end).find(|&i| key_of(&lines[i]).as_deref() == Some(k)) {
+            Some(i) => lines[i] = format!("{k} = {v}"),
+            None => {
+                lines.insert(insert_at, format!("{k} = {v}"));
+                insert_at += 1;
+            }
+        }
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// Make `url` uv's default index: update the `[[index]]` marked `default = true`, or add one.
+pub fn set_uv_index(text: &str, url: &str) -> Result<String> {
+    let mut doc: DocumentMut = text.parse().context("uv.toml is not valid TOML")?;
+    let indexes = doc
+        .entry("index")
+        .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .context("uv.toml: `index` is not an array of tables ([[index]])")?;
+    let existing = indexes
+        .iter_mut()
+        .find(|t| t.get("default").and_then(Item::as_bool) == Some(true));
+    match existing {
+        Some(t) => t["url"] = value(url),
+        None => {
+            let mut t = Table::new();
+            t["url"] = value(url);
+            t["default"] = value(true);
+            indexes.push(t);
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// A change to one config file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Change {
+    pub path: PathBuf,
+    pub backup: Option<PathBuf>,
+    pub diff: String,
+}
+
+fn now_tag() -> String {
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}{:09}", d.as_secs(), d.subsec_nanos())
+}
+
+/// The file to write: a symlinked config is written through to its target, keeping the link.
+fn resolve(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or(path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn edit_file(
+    path: &Path,
+    dry_run: bool,
+    edit: impl Fn(&str) -> Result<String>,
+) -> Result<Option<Change>> {
+    let target = resolve(path);
+    let old = match fs::read(&target) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", target.display())),
+    };
+    let old_text = match &old {
+        Some(b) => String::from_utf8(b.clone()).map_err(|_| {
+            anyhow::anyhow!("{} is not UTF-8 text; not editing it", target.display())
+        })?,
+        None => String::new(),
+    };
+    let new_text = edit(&old_text).with_context(|| target.display().to_string())?;
+    if old.is_some() && new_text == old_text {
+        return Ok(None);
+    }
+    let name = target.display().to_string();
+    let diff = similar::TextDiff::from_lines(&old_text, &new_text)
+        .unified_diff()
+        .header(&name, &name)
+        .to_string();
+    if dry_run {
+        return Ok(Some(Change {
+            path: target,
+            backup: None,
+            diff,
+        }));
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let file_name = target.file_name().unwrap_or_default().to_string_lossy();
+    let backup = match &old {
+        Some(_) => dir.join(format!("{file_name}{BACKUP_TAG}{}", now_tag())),
+        None => dir.join(format!("{file_name}{BACKUP_TAG}{}.absent", now_tag())),
+    };
+    write_atomic(&backup, old.as_deref().unwrap_or_default(), None)
+        .with_context(|| format!("cannot write backup {}", backup.display()))?;
+    let mode = fs::metadata(&target).ok().map(|m| {
+        use std::os::unix::fs::PermissionsExt;
+        m.permissions().mode()
+    });
+    write_atomic(&target, new_text.as_bytes(), mode)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(Some(Change {
+        path: target,
+        backup: Some(backup),
+        diff,
+    }))
+}
+
+/// Write `url` as the default index of pip and uv.
+pub fn apply(url: &str, dry_run: bool) -> Result<Vec<Change>> {
+    let mut out = Vec::new();
+    if let Some(p) = pip_config_path() {
+        out.extend(edit_file(&p, dry_run, |t| Ok(set_pip_index(t, url)))?);
+    }
+    if let Some(p) = uv_config_path() {
+        out.extend(edit_file(&p, dry_run, |t| set_uv_index(t, url))?);
+    }
+    Ok(out)
+}
+
+/// The newest backup of `path`, if any.
+fn latest_backup(path: &Path) -> Option<PathBuf> {
+    let dir = path.parent()?;
+    let prefix = format!("{}{BACKUP_TAG}", path.file_name()?.to_string_lossy());
+    fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .max()
+}
+
+/// Restore the newest backup of each config file exactly (or remove a file that did not exist
+/// before), and remove that backup. Returns the files restored.
+pub fn revert(dry_run: bool) -> Result<Vec<Change>> {
+    let mut out = Vec::new();
+    for p in [pip_config_path(), uv_config_path()].into_iter().flatten() {
+        let target = resolve(&p);
+        let Some(backup) = latest_backup(&target) else {
+            continue;
+        };
+        let current = fs::read_to_string(&target).unwrap_or_default();
+        let absent = backup.to_string_lossy().ends_with(".absent");
+        let restored = if absent {
+            String::new()
+        } else {
+            fs::read_to_string(&backup)
+                .with_context(|| format!("cannot read {}", backup.display()))?
+        };
+        let name = target.display().to_string();
+        let diff = similar::TextDiff::from_lines(&current, &restored)
+            .unified_diff()
+            .header(&name, &name)
+            .to_string();
+        if !dry_run {
+            if absent {
+                match fs::remove_file(&target) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(e)
+                            .with_context(|| format!("cannot remove {}", target.display()));
+                    }
+                }
+            } else {
+                let mode = fs::metadata(&target).ok().map(|m| {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.permissions().mode()
+                });
+                write_atomic(&target, restored.as_bytes(), mode)?;
+            }
+            fs::remove_file(&backup)
+                .with_context(|| format!("cannot remove {}", backup.display()))?;
+        }
+        out.push(Change {
+            path: target,
+            backup: Some(backup),
+            diff,
+        });
+    }
+    Ok(out)
+}
+
+/// Settings that would override the user config: reported so the user is not surprised.
+pub fn overrides() -> Vec<String> {
+    let mut out = Vec::new();
+    for var in ["PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"] {
+        if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            out.push(format!(
+                "${var} is set ({}) and overrides the config file",
+                v.to_string_lossy()
+            ));
+        }
+    }
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+        let site = PathBuf::from(venv).join("pip.conf");
+        if site.is_file() {
+            out.push(format!(
+                "{} (site config) overrides the user config for pip in that environment",
+                site.display()
+            ));
+        }
+    }
+    if let Ok(text) = fs::read_to_string("pyproject.toml")
+        && (text.contains("[[tool.uv.index]]") || text.contains("index-url"))
+    {
+        out.push("./pyproject.toml sets an index for uv in this project".into());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pip_edit_keeps_comments_and_other_keys() {
+        let before = "# my settings\n[global]\ntimeout = 60\nindex-url = https://old/simple\n\n[install]\n# keep\nuser = true\n";
+        let after = set_pip_index(before, "https://new/simple");
+        assert_eq!(
+            after,
+            "# my settings\n[global]\ntimeout = 60\nindex-url = https://new/simple\n\n[install]\n# keep\nuser = true\n"
+        );
+        assert_eq!(
+            set_pip_index(&after, "https://new/simple"),
+            after,
+            "idempotent"
+        );
+        let fresh = set_pip_index("", "http://10.0.0.1:8080/simple");
+        assert_eq!(
+            fresh,
+            "[global]\nindex-url = http://10.0.0.1:8080/simple\ntrusted-host = 10.0.0.1\n"
+        );
+        let no_global = set_pip_index("[install]\nuser = true", "https://x/simple");
+        assert_eq!(
+            no_global,
+            "[install]\nuser = true\n\n[global]\nindex-url = https://x/simple\n"
+        );
+        assert!(!set_pip_index("", "https://x/simple").contains("trusted-host"));
+        let underscored = set_pip_index("[global]\nindex_url=https://a\n", "https://b");
+        assert_eq!(underscored, "[global]\nindex-url = https://b\n");
+    }
+
+    #[test]
+    fn uv_edit_preserves_and_updates() {
+        let before = "# uv settings\nnative-tls = true\n\n[[index]]\nname = \"internal\"\nurl = \"https://internal/simple\"\n";
+        let after = set_uv_index(before, "https://m/simple").unwrap();
+        assert!(after.starts_with("# uv settings\nnative-tls = true\n"));
+        assert!(after.contains("name = \"internal\""));
+        assert!(after.contains("url = \"https://m/simple\"\ndefault = true"));
+        let again = set_uv_index(&after, "https://n/simple").unwrap();
+        assert_eq!(
+            again.matches("[[index]]").count(),
+            2,
+            "default index updated, not added"
+        );
+        assert!(again.contains("https://n/simple") && !again.contains("https://m/simple"));
+        assert!(set_uv_index("index = 3", "https://x").is_err());
+    }
+}

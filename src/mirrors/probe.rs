@@ -1,0 +1,286 @@
+//! Probing indexes the way pip starts an install: `GET <index>/<package>/` with pip's Accept
+//! header. All mirrors run concurrently under one overall deadline, bodies are read with a size
+//! cap, so a server that hangs, drips or streams forever costs at most the deadline and a
+//! bounded amount of memory.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::task::JoinSet;
+
+use super::Mirror;
+use super::index::{self, Format, NotIndex};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Probe packages; the first one's page is timed.
+    pub packages: Vec<String>,
+    /// Overall deadline for the whole probe.
+    pub timeout: Duration,
+    /// Page fetches per mirror over one kept-alive connection; ranked on the median.
+    pub samples: usize,
+    /// Largest body read.
+    pub max_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            packages: vec!["pip".into()],
+            timeout: Duration::from_secs(5),
+            samples: 1,
+            max_bytes: 8 << 20,
+        }
+    }
+}
+
+/// What probing one mirror found.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Probe {
+    pub name: String,
+    pub url: String,
+    pub ok: bool,
+    /// Median time to fetch the whole page, in ms.
+    pub latency_ms: Option<f64>,
+    /// The first fetch, which includes DNS, connect and TLS.
+    pub first_ms: Option<f64>,
+    /// Error class: dns, connect, tls, timeout, http-NNN, not-an-index, too-large,
+    /// redirect-loop.
+    pub error: Option<String>,
+    pub detail: Option<String>,
+    pub format: Option<Format>,
+    /// Newest version listed for each probe package, in order.
+    pub newest: Vec<Option<String>>,
+    /// Behind the newest version another index lists: never chosen as fastest.
+    pub stale: bool,
+    pub redirected_to: Option<String>,
+}
+
+struct Failure {
+    class: String,
+    detail: String,
+}
+
+fn fail(class: impl Into<String>, detail: impl Into<String>) -> Failure {
+    Failure {
+        class: class.into(),
+        detail: detail.into(),
+    }
+}
+
+/// The error chain as one string, for classification and display.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        src = s.source();
+    }
+    out
+}
+
+fn classify(e: &reqwest::Error) -> Failure {
+    let text = chain(e);
+    let lower = text.to_ascii_lowercase();
+    let class = if e.is_timeout() {
+        "timeout"
+    } else if e.is_redirect() {
+        "redirect-loop"
+    } else if lower.contains("dns error") || lower.contains("failed to lookup") {
+        "dns"
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        "tls"
+    } else {
+        "connect"
+    };
+    fail(class, text)
+}
+
+async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, Failure> {
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(fail(
+            "too-large",
+            format!("Content-Length over {max} bytes"),
+        ));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
+        if body.len() + chunk.len() > max {
+            return Err(fail("too-large", format!("body over {max} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+struct Fetched {
+    elapsed: Duration,
+    format: Format,
+    newest: Option<String>,
+    final_url: String,
+}
+
+async fn fetch(
+    client: &reqwest::Client,
+    base: &str,
+    package: &str,
+    max: usize,
+) -> Result<Fetched, Failure> {
+    let url = format!(
+        "{}/{}/",
+        base.trim_end_matches('/'),
+        index::normalize(package)
+    );
+    let t0 = Instant::now();
+    let resp = client
+        .get(&url)
+        .header(reqwest::header::ACCEPT, index::ACCEPT)
+        .send()
+        .await
+        .map_err(|e| classify(&e))?;
+    let status = resp.status();
+    let final_url = resp.url().to_string();
+    if !status.is_success() {
+        return Err(fail(
+            format!("http-{}", status.as_u16()),
+            format!("{url} answered {status}"),
+        ));
+    }
+    let ct = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = read_capped(resp, max).await?;
+    let elapsed = t0.elapsed();
+    let page = index::parse(&ct, &body, package).map_err(|e| {
+        let why = match e {
+            NotIndex::ContentType(c) => format!("Content-Type {c:?} is not an index page"),
+            NotIndex::Unparsable(m) => format!("unparsable index page: {m}"),
+            NotIndex::NoFiles => format!("the page lists no files of {package} (a login page?)"),
+        };
+        fail("not-an-index", why)
+    })?;
+    Ok(Fetched {
+        elapsed,
+        format: page.format,
+        newest: page.newest,
+        final_url,
+    })
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e4).round() / 10.0
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied()
+}
+
+async fn probe_one(client: reqwest::Client, m: Mirror, opts: Options) -> Probe {
+    let mut probe = Probe {
+        name: m.name.clone(),
+        url: m.url.clone(),
+        ok: false,
+        latency_ms: None,
+        first_ms: None,
+        error: None,
+        detail: None,
+        format: None,
+        newest: vec![None; opts.packages.len()],
+        stale: false,
+        redirected_to: None,
+    };
+    let mut times = Vec::new();
+    for (i, package) in opts.packages.iter().enumerate() {
+        // The first package is fetched `samples` times over the kept-alive connection.
+        let rounds = if i == 0 { opts.samples.max(1) } else { 1 };
+        for _ in 0..rounds {
+            match fetch(&client, &m.url, package, opts.max_bytes).await {
+                Ok(f) => {
+                    if i == 0 {
+                        times.push(ms(f.elapsed));
+                    }
+                    probe.format = Some(f.format);
+                    probe.newest[i] = f.newest;
+                    let asked = format!(
+                        "{}/{}/",
+                        m.url.trim_end_matches('/'),
+                        index::normalize(package)
+                    );
+                    if f.final_url != asked && probe.redirected_to.is_none() {
+                        probe.redirected_to = Some(f.final_url);
+                    }
+                }
+                Err(e) => {
+                    probe.error = Some(e.class);
+                    probe.detail = Some(e.detail);
+                    return probe;
+                }
+            }
+        }
+    }
+    probe.first_ms = times.first().copied();
+    probe.latency_ms = median(times);
+    probe.ok = true;
+    probe
+}
+
+/// Probe every mirror concurrently; returns one result per mirror, in input order. Nothing
+/// takes longer than `opts.timeout` in all.
+pub fn probe_all(mirrors: &[Mirror], opts: &Options) -> anyhow::Result<Vec<Probe>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let client = reqwest::Client::builder()
+        .user_agent(concat!(
+            "pydoctor/",
+            env!("CARGO_PKG_VERSION"),
+            " (pip-compatible probe)"
+        ))
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .connect_timeout(opts.timeout)
+        .build()?;
+    rt.block_on(async {
+        let deadline = tokio::time::Instant::now() + opts.timeout;
+        let mut set = JoinSet::new();
+        for (i, m) in mirrors.iter().enumerate() {
+            let (client, m, opts) = (client.clone(), m.clone(), opts.clone());
+            set.spawn(async move {
+                let name = m.name.clone();
+                let url = m.url.clone();
+                let n = opts.packages.len();
+                let limit = opts.timeout;
+                let r = tokio::time::timeout_at(deadline, probe_one(client, m, opts)).await;
+                let p = r.unwrap_or_else(|_| Probe {
+                    name,
+                    url,
+                    ok: false,
+                    latency_ms: None,
+                    first_ms: None,
+                    error: Some("timeout".into()),
+                    detail: Some(format!(
+                        "no complete answer within {:.1} s",
+                        limit.as_secs_f64()
+                    )),
+                    format: None,
+                    newest: vec![None; n],
+                    stale: false,
+                    redirected_to: None,
+                });
+                (i, p)
+            });
+        }
+        let mut out: Vec<Option<Probe>> = vec![None; mirrors.len()];
+        while let Some(joined) = set.join_next().await {
+            if let Ok((i, p)) = joined {
+                out[i] = Some(p);
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
+    })
+}
