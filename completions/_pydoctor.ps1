@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input')
             [CompletionResult]::new('fix-shebang', 'fix-shebang', [CompletionResultType]::ParameterValue, 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input')
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Apply every safe fix a scan finds: interpreter lines, activate scripts'' VIRTUAL_ENV and pyvenv.cfg''s `command`. Exit codes as fix-shebang')
+            [CompletionResult]::new('mirrors', 'mirrors', [CompletionResultType]::ParameterValue, 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the rules pydoctor checks')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule: why it matters and how to fix it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -81,6 +82,26 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'pydoctor;mirrors' {
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Probe only these indexes (repeatable): NAME=URL')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Overall deadline for all probes, in seconds')
+            [CompletionResult]::new('--samples', '--samples', [CompletionResultType]::ParameterName, 'Page fetches per mirror over one connection; ranked on the median')
+            [CompletionResult]::new('--package', '--package', [CompletionResultType]::ParameterName, 'Probe package (repeatable); the first is timed, all are checked for freshness')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Write the fastest mirror (or the named one) as the default index of pip and uv, with a backup beside each config file')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--fastest', '--fastest', [CompletionResultType]::ParameterName, 'End with the fastest usable, up-to-date mirror and the command that configures it')
+            [CompletionResult]::new('--revert', '--revert', [CompletionResultType]::ParameterName, 'Restore the pip and uv config files saved by the last --apply')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'With --apply or --revert: show the change as a diff, write nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --apply or --revert: show the change as a diff, write nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'pydoctor;rules' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
@@ -118,6 +139,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input')
             [CompletionResult]::new('fix-shebang', 'fix-shebang', [CompletionResultType]::ParameterValue, 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input')
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Apply every safe fix a scan finds: interpreter lines, activate scripts'' VIRTUAL_ENV and pyvenv.cfg''s `command`. Exit codes as fix-shebang')
+            [CompletionResult]::new('mirrors', 'mirrors', [CompletionResultType]::ParameterValue, 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the rules pydoctor checks')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule: why it matters and how to fix it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -131,6 +153,9 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             break
         }
         'pydoctor;help;fix' {
+            break
+        }
+        'pydoctor;help;mirrors' {
             break
         }
         'pydoctor;help;rules' {

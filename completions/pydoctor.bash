@@ -31,6 +31,9 @@ _pydoctor() {
             pydoctor,help)
                 cmd="pydoctor__subcmd__help"
                 ;;
+            pydoctor,mirrors)
+                cmd="pydoctor__subcmd__mirrors"
+                ;;
             pydoctor,rules)
                 cmd="pydoctor__subcmd__rules"
                 ;;
@@ -52,6 +55,9 @@ _pydoctor() {
             pydoctor__subcmd__help,help)
                 cmd="pydoctor__subcmd__help__subcmd__help"
                 ;;
+            pydoctor__subcmd__help,mirrors)
+                cmd="pydoctor__subcmd__help__subcmd__mirrors"
+                ;;
             pydoctor__subcmd__help,rules)
                 cmd="pydoctor__subcmd__help__subcmd__rules"
                 ;;
@@ -65,7 +71,7 @@ _pydoctor() {
 
     case "${cmd}" in
         pydoctor)
-            opts="-q -v -h -V --format --color --quiet --verbose --help --version scan fix-shebang fix rules explain completions help"
+            opts="-q -v -h -V --format --color --quiet --verbose --help --version scan fix-shebang fix mirrors rules explain completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,7 +189,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__help)
-            opts="scan fix-shebang fix rules explain completions help"
+            opts="scan fix-shebang fix mirrors rules explain completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +272,20 @@ _pydoctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pydoctor__subcmd__help__subcmd__mirrors)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pydoctor__subcmd__help__subcmd__rules)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -287,6 +307,48 @@ _pydoctor() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pydoctor__subcmd__mirrors)
+            opts="-n -q -v -h --fastest --mirror --timeout --samples --package --apply --revert --dry-run --format --color --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --samples)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --apply)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

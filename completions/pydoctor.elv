@@ -31,6 +31,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
             cand scan 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
             cand fix-shebang 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
             cand fix 'Apply every safe fix a scan finds: interpreter lines, activate scripts'' VIRTUAL_ENV and pyvenv.cfg''s `command`. Exit codes as fix-shebang'
+            cand mirrors 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input'
             cand rules 'List the rules pydoctor checks'
             cand explain 'Explain a rule: why it matters and how to fix it'
             cand completions 'Print a shell completion script'
@@ -74,6 +75,25 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'pydoctor;mirrors'= {
+            cand --mirror 'Probe only these indexes (repeatable): NAME=URL'
+            cand --timeout 'Overall deadline for all probes, in seconds'
+            cand --samples 'Page fetches per mirror over one connection; ranked on the median'
+            cand --package 'Probe package (repeatable); the first is timed, all are checked for freshness'
+            cand --apply 'Write the fastest mirror (or the named one) as the default index of pip and uv, with a backup beside each config file'
+            cand --format 'Output format: `json` prints exactly one JSON document on stdout'
+            cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --fastest 'End with the fastest usable, up-to-date mirror and the command that configures it'
+            cand --revert 'Restore the pip and uv config files saved by the last --apply'
+            cand -n 'With --apply or --revert: show the change as a diff, write nothing'
+            cand --dry-run 'With --apply or --revert: show the change as a diff, write nothing'
+            cand -q 'Print less: only problems and the summary'
+            cand --quiet 'Print less: only problems and the summary'
+            cand -v 'Print more: every file of a group, not only the first few'
+            cand --verbose 'Print more: every file of a group, not only the first few'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pydoctor;rules'= {
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
@@ -108,6 +128,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
             cand scan 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
             cand fix-shebang 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
             cand fix 'Apply every safe fix a scan finds: interpreter lines, activate scripts'' VIRTUAL_ENV and pyvenv.cfg''s `command`. Exit codes as fix-shebang'
+            cand mirrors 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input'
             cand rules 'List the rules pydoctor checks'
             cand explain 'Explain a rule: why it matters and how to fix it'
             cand completions 'Print a shell completion script'
@@ -118,6 +139,8 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
         &'pydoctor;help;fix-shebang'= {
         }
         &'pydoctor;help;fix'= {
+        }
+        &'pydoctor;help;mirrors'= {
         }
         &'pydoctor;help;rules'= {
         }

@@ -36,6 +36,7 @@ complete -c pydoctor -n "__fish_pydoctor_needs_command" -s V -l version -d 'Prin
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "scan" -d 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "fix-shebang" -d 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "fix" -d 'Apply every safe fix a scan finds: interpreter lines, activate scripts\' VIRTUAL_ENV and pyvenv.cfg\'s `command`. Exit codes as fix-shebang'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "mirrors" -d 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "rules" -d 'List the rules pydoctor checks'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "explain" -d 'Explain a rule: why it matters and how to fix it'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -70,6 +71,22 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l relocatable -d
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s h -l help -d 'Print help'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l mirror -d 'Probe only these indexes (repeatable): NAME=URL' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l timeout -d 'Overall deadline for all probes, in seconds' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l samples -d 'Page fetches per mirror over one connection; ranked on the median' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l package -d 'Probe package (repeatable); the first is timed, all are checked for freshness' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l apply -d 'Write the fastest mirror (or the named one) as the default index of pip and uv, with a backup beside each config file' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l fastest -d 'End with the fastest usable, up-to-date mirror and the command that configures it'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l revert -d 'Restore the pip and uv config files saved by the last --apply'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s n -l dry-run -d 'With --apply or --revert: show the change as a diff, write nothing'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s q -l quiet -d 'Print less: only problems and the summary'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
 json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
@@ -94,10 +111,11 @@ never\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "scan" -d 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "fix-shebang" -d 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "fix" -d 'Apply every safe fix a scan finds: interpreter lines, activate scripts\' VIRTUAL_ENV and pyvenv.cfg\'s `command`. Exit codes as fix-shebang'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "rules" -d 'List the rules pydoctor checks'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "explain" -d 'Explain a rule: why it matters and how to fix it'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix rules explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix mirrors rules explain completions help" -f -a "scan" -d 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix mirrors rules explain completions help" -f -a "fix-shebang" -d 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix mirrors rules explain completions help" -f -a "fix" -d 'Apply every safe fix a scan finds: interpreter lines, activate scripts\' VIRTUAL_ENV and pyvenv.cfg\'s `command`. Exit codes as fix-shebang'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix mirrors rules explain completions help" -f -a "mirrors" -d 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix mirrors rules explain completions help" -f -a "rules" -d 'List the rules pydoctor checks'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix mirrors rules explain completions help" -f -a "explain" -d 'Explain a rule: why it matters and how to fix it'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix mirrors rules explain completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang fix mirrors rules explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

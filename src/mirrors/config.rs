@@ -93,7 +93,12 @@ pub fn set_pip_index(text: &str, url: &str) -> String {
         .iter()
         .position(|l| is_section(l).is_some())
         .map_or(lines.len(), |i| start + 1 + i);
-    let mut insert_at = start + 1;
+    // New keys go after the section's last non-blank line, so the blank line before the next
+    // section stays where it was.
+    let mut insert_at = (start + 1..end)
+        .rev()
+        .find(|&i| !lines[i].trim().is_empty())
+        .map_or(start + 1, |i| i + 1);
     for (k, v) in &wanted {
         match (start + 1..end).find(|&i| key_of(&lines[i]).as_deref() == Some(k)) {
             Some(i) => lines[i] = format!("{k} = {v}"),

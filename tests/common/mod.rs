@@ -2,6 +2,8 @@
 //! pip's own distlib, and the pydoctor binary.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

@@ -1,0 +1,403 @@
+//! `pydoctor mirrors` against real HTTP servers on 127.0.0.1, one per failure mode. Config
+//! tests run with a temporary HOME and XDG_CONFIG_HOME and never touch the real user's files.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::http::{Behavior, closed_port_url, serve};
+use common::{Run, tempdir};
+
+/// Run pydoctor with HOME/XDG_CONFIG_HOME in `home`, no proxies, no pip/uv overrides.
+fn run(home: &Path, args: &[String]) -> (Run, Duration) {
+    let t0 = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("NO_COLOR", "1")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env_remove("HTTP_PROXY")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("PIP_CONFIG_FILE")
+        .env_remove("PIP_INDEX_URL")
+        .env_remove("UV_DEFAULT_INDEX")
+        .env_remove("UV_INDEX_URL")
+        .env_remove("VIRTUAL_ENV")
+        .current_dir(home)
+        .output()
+        .unwrap();
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    (r, t0.elapsed())
+}
+
+fn args(list: &[&str], mirrors: &[(&str, &str)]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+    for (n, u) in mirrors {
+        v.push("--mirror".into());
+        v.push(format!("{n}={u}"));
+    }
+    v
+}
+
+const NEW: &[&str] = &["23.3", "24.0", "24.1"];
+
+#[test]
+fn ranks_classifies_and_respects_the_deadline() {
+    let home = tempdir();
+    let fast = serve(Behavior::Index {
+        delay_ms: 20,
+        json: false,
+        versions: NEW.to_vec(),
+    });
+    let mid = serve(Behavior::Index {
+        delay_ms: 150,
+        json: true,
+        versions: NEW.to_vec(),
+    });
+    let stale = serve(Behavior::Index {
+        delay_ms: 0,
+        json: false,
+        versions: vec!["23.3", "24.0"],
+    });
+    let hang = serve(Behavior::Hang);
+    let drip = serve(Behavior::Drip);
+    let e500 = serve(Behavior::Status(500));
+    let portal = serve(Behavior::Portal);
+    let redirect = serve(Behavior::Redirect(mid.url.clone()));
+    let huge = serve(Behavior::Huge);
+    let closed = closed_port_url();
+    let not_found = format!("{}/nothing-here", fast.url);
+    let all = [
+        ("fast", fast.url.as_str()),
+        ("mid", mid.url.as_str()),
+        ("stale", stale.url.as_str()),
+        ("hang", hang.url.as_str()),
+        ("drip", drip.url.as_str()),
+        ("e500", e500.url.as_str()),
+        ("portal", portal.url.as_str()),
+        ("redirect", redirect.url.as_str()),
+        ("huge", huge.url.as_str()),
+        ("closed", closed.as_str()),
+        ("missing", not_found.as_str()),
+    ];
+    let (r, elapsed) = run(
+        home.path(),
+        &args(
+            &["mirrors", "--fastest", "--format", "json", "--timeout", "2"],
+            &all,
+        ),
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Hanging and dripping servers cost the deadline, not more (generous margin for CI).
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    let v = r.json();
+    assert_eq!(v["fastest"], "fast", "{v:#}");
+    let by = |name: &str| {
+        v["mirrors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    for (name, class) in [
+        ("hang", "timeout"),
+        ("drip", "timeout"),
+        ("e500", "http-500"),
+        ("portal", "not-an-index"),
+        ("huge", "too-large"),
+        ("closed", "connect"),
+        ("missing", "http-404"),
+    ] {
+        let m = by(name);
+        assert_eq!(m["ok"], false, "{name}");
+        assert_eq!(m["error"], class, "{name}: {m:#}");
+        assert!(m["latency_ms"].is_null());
+    }
+    let s = by("stale");
+    assert_eq!(
+        (s["ok"].clone(), s["stale"].clone()),
+        (true.into(), true.into()),
+        "{s:#}"
+    );
+    assert_eq!(by("mid")["format"], "json");
+    assert_eq!(by("fast")["format"], "html");
+    let r2 = by("redirect");
+    assert_eq!(r2["ok"], true, "{r2:#}");
+    assert!(
+        r2["redirected_to"]
+            .as_str()
+            .unwrap()
+            .starts_with(mid.url.trim_end_matches("/simple"))
+    );
+    // Latency covers the server's delay: mid waits 150 ms before answering.
+    assert!(by("mid")["latency_ms"].as_f64().unwrap() >= 150.0);
+    // Order: usable and current by latency, then stale, then failures.
+    let order: Vec<&str> = v["mirrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(order[0], "fast", "{order:?}");
+    let mut middle = order[1..3].to_vec();
+    middle.sort();
+    assert_eq!(middle, ["mid", "redirect"], "{order:?}");
+    assert_eq!(order[3], "stale", "{order:?}");
+
+    let (human, _) = run(
+        home.path(),
+        &args(&["mirrors", "--fastest", "--timeout", "1"], &all[..3]),
+    );
+    assert!(human.stdout.contains("fastest: fast"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("pydoctor mirrors --apply fast"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("stale"), "{}", human.stdout);
+}
+
+#[test]
+fn samples_and_bounded_memory() {
+    let home = tempdir();
+    let fast = serve(Behavior::Index {
+        delay_ms: 5,
+        json: false,
+        versions: NEW.to_vec(),
+    });
+    let huge = serve(Behavior::Huge);
+    let (r, _) = run(
+        home.path(),
+        &args(
+            &["mirrors", "--format", "json", "--samples", "3"],
+            &[("fast", &fast.url), ("huge", &huge.url)],
+        ),
+    );
+    assert_eq!(r.code, 0);
+    assert!(r.json()["mirrors"][0]["first_ms"].is_number());
+    // A 64 MiB answer is cut at the 8 MiB cap: the child's peak memory stays small.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the zeroed struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert!(
+        usage.ru_maxrss < 200 * 1024,
+        "peak RSS {} KiB",
+        usage.ru_maxrss
+    );
+}
+
+#[test]
+fn none_usable_exits_1_and_bad_input_exits_2() {
+    let home = tempdir();
+    let e500 = serve(Behavior::Status(503));
+    let (r, _) = run(
+        home.path(),
+        &args(
+            &["mirrors", "--fastest"],
+            &[("down", &e500.url), ("closed", &closed_port_url())],
+        ),
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("http-503"), "{}", r.stdout);
+    assert!(r.stdout.contains("no usable"), "{}", r.stdout);
+    for bad in [
+        vec!["mirrors", "--mirror", "noequals"],
+        vec!["mirrors", "--mirror", "=http://x/simple"],
+        vec!["mirrors", "--mirror", "a=ftp://x/simple"],
+        vec!["mirrors", "--mirror", "a=http://"],
+        vec!["mirrors", "--timeout", "abc"],
+        vec!["mirrors", "--timeout", "-1"],
+        vec![
+            "mirrors",
+            "--apply",
+            "nosuchmirror",
+            "--mirror",
+            "a=http://127.0.0.1:9/simple",
+        ],
+    ] {
+        let list: Vec<String> = bad.iter().map(|s| s.to_string()).collect();
+        let (r, elapsed) = run(home.path(), &list);
+        assert_eq!(r.code, 2, "{bad:?}: {}", r.stderr);
+        assert!(r.stderr.starts_with("error"), "{bad:?}: {}", r.stderr);
+        assert!(
+            elapsed < Duration::from_secs(5),
+            "bad input is rejected at once"
+        );
+    }
+}
+
+#[test]
+fn apply_preserves_config_and_revert_restores_it() {
+    let home = tempdir();
+    let h = home.path();
+    let fast = serve(Behavior::Index {
+        delay_ms: 0,
+        json: false,
+        versions: NEW.to_vec(),
+    });
+    let slow = serve(Behavior::Index {
+        delay_ms: 100,
+        json: false,
+        versions: NEW.to_vec(),
+    });
+    let pip_conf = h.join(".config/pip/pip.conf");
+    let uv_toml = h.join(".config/uv/uv.toml");
+    fs::create_dir_all(pip_conf.parent().unwrap()).unwrap();
+    let pip_before = "# team settings\n[global]\ntimeout = 60\nindex-url = https://pypi.mirrors.ustc.edu.cn/simple/\n\n[install]\n; keep me\nuser = true\n";
+    fs::write(&pip_conf, pip_before).unwrap();
+    let mirrors = [("fast", fast.url.as_str()), ("slow", slow.url.as_str())];
+
+    // --dry-run writes nothing.
+    let (dry, _) = run(h, &args(&["mirrors", "--apply", "--dry-run"], &mirrors));
+    assert_eq!(dry.code, 0, "{}{}", dry.stdout, dry.stderr);
+    assert!(
+        dry.stdout.contains(&format!("+index-url = {}", fast.url)),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(fs::read_to_string(&pip_conf).unwrap(), pip_before);
+    assert!(!uv_toml.exists());
+
+    let (r, _) = run(h, &args(&["mirrors", "--apply"], &mirrors));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let pip_after = fs::read_to_string(&pip_conf).unwrap();
+    assert!(
+        pip_after.starts_with("# team settings\n[global]\ntimeout = 60\n"),
+        "{pip_after}"
+    );
+    assert!(pip_after.contains(&format!("index-url = {}\n", fast.url)));
+    assert!(
+        pip_after.contains("trusted-host = 127.0.0.1"),
+        "plain http needs trusted-host"
+    );
+    assert!(pip_after.contains("; keep me\nuser = true"));
+    let uv = fs::read_to_string(&uv_toml).unwrap();
+    assert!(
+        uv.contains(&format!("url = \"{}\"", fast.url)) && uv.contains("default = true"),
+        "{uv}"
+    );
+
+    // Applying a named mirror updates in place; a second identical apply changes nothing.
+    let (named, _) = run(h, &args(&["mirrors", "--apply", "slow"], &mirrors));
+    assert_eq!(named.code, 0);
+    assert!(fs::read_to_string(&pip_conf).unwrap().contains(&slow.url));
+    let (same, _) = run(h, &args(&["mirrors", "--apply", "slow"], &mirrors));
+    assert!(same.stdout.contains("nothing to change"), "{}", same.stdout);
+
+    // Two reverts bring back exactly what was there: the original pip.conf, no uv.toml.
+    for _ in 0..2 {
+        let (rv, _) = run(h, &["mirrors".into(), "--revert".into()]);
+        assert_eq!(rv.code, 0, "{}", rv.stderr);
+    }
+    assert_eq!(fs::read_to_string(&pip_conf).unwrap(), pip_before);
+    assert!(!uv_toml.exists(), "uv.toml did not exist before");
+    let leftovers: Vec<_> = fs::read_dir(pip_conf.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "backups cleaned up: {leftovers:?}");
+}
+
+#[test]
+fn symlinked_config_is_written_through() {
+    let home = tempdir();
+    let h = home.path();
+    let fast = serve(Behavior::Index {
+        delay_ms: 0,
+        json: true,
+        versions: NEW.to_vec(),
+    });
+    let real = h.join("dotfiles/pip.conf");
+    fs::create_dir_all(real.parent().unwrap()).unwrap();
+    fs::write(&real, "[global]\ntimeout = 5\n").unwrap();
+    fs::create_dir_all(h.join(".config/pip")).unwrap();
+    let link = h.join(".config/pip/pip.conf");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (r, _) = run(h, &args(&["mirrors", "--apply"], &[("fast", &fast.url)]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "link kept"
+    );
+    assert!(fs::read_to_string(&real).unwrap().contains(&fast.url));
+}
+
+#[test]
+fn self_signed_https_is_a_tls_error() {
+    if Command::new("openssl").arg("version").output().is_err() {
+        eprintln!("note: openssl not found; skipping the self-signed HTTPS server");
+        return;
+    }
+    let home = tempdir();
+    let h = home.path();
+    let (key, cert) = (h.join("k.pem"), h.join("c.pem"));
+    common::sh(
+        Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert),
+    );
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-accept"])
+        .arg(port.to_string())
+        .arg("-cert")
+        .arg(&cert)
+        .arg("-key")
+        .arg(&key)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let url = format!("https://127.0.0.1:{port}/simple");
+    let (r, _) = run(
+        h,
+        &args(
+            &["mirrors", "--format", "json", "--timeout", "5"],
+            &[("selfsigned", &url)],
+        ),
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()["mirrors"][0]["error"], "tls", "{}", r.stdout);
+}
