@@ -379,7 +379,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__scan)
-            opts="-q -v -h --format --color --quiet --verbose --help"
+            opts="-q -v -h --offline --format --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
         &'pydoctor;scan'= {
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --offline 'Skip the checks that use the network (probing the configured pip index)'
             cand -q 'Print less: only problems and the summary'
             cand --quiet 'Print less: only problems and the summary'
             cand -v 'Print more: every file of a group, not only the first few'

@@ -46,6 +46,7 @@ json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l offline -d 'Skip the checks that use the network (probing the configured pip index)'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'

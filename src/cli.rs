@@ -94,6 +94,9 @@ pub struct ScanArgs {
     /// Environments, or folders of environments.
     #[arg(value_name = "ENV")]
     pub envs: Vec<PathBuf>,
+    /// Skip the checks that use the network (probing the configured pip index).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

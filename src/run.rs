@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use crate::cli::{Cli, ColorWhen, Command, FixArgs, Format, MirrorsArgs};
+use crate::cli::{Cli, ColorWhen, Command, FixArgs, Format, MirrorsArgs, ScanArgs};
 use crate::engine::{self, EnvReport, Severity, rules};
 use crate::env;
 use crate::error::BadInput;
@@ -62,13 +62,16 @@ type EnvError = (String, String);
 
 /// Scan every environment; environments that cannot be read are returned as errors so the
 /// others are still reported.
-fn scan_all(args: &[PathBuf]) -> Result<(Vec<EnvReport>, Vec<EnvError>)> {
+fn scan_all(
+    args: &[PathBuf],
+    opts: engine::ScanOptions,
+) -> Result<(Vec<EnvReport>, Vec<EnvError>)> {
     let rules = rules::load()?;
     let (envs, _source) = env::resolve(args)?;
     let names: Vec<String> = envs.iter().map(|e| e.root.display().to_string()).collect();
     let mut reports = Vec::new();
     let mut errors = Vec::new();
-    for (name, r) in names.into_iter().zip(engine::scan(&rules, envs)) {
+    for (name, r) in names.into_iter().zip(engine::scan(&rules, envs, opts)) {
         match r {
             Ok(r) => reports.push(r),
             Err(e) => errors.push((name, format!("{e:#}"))),
@@ -83,8 +86,8 @@ fn print_env_errors(errors: &[EnvError]) {
     }
 }
 
-fn cmd_scan(cli: &Cli, envs: &[PathBuf]) -> Result<u8> {
-    let (reports, errors) = scan_all(envs)?;
+fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<u8> {
+    let (reports, errors) = scan_all(&a.envs, engine::ScanOptions { offline: a.offline })?;
     if cli.global.format == Format::Json {
         print_json(&report::json::scan(&reports, &errors))?;
     } else {
@@ -130,7 +133,8 @@ fn cmd_fix(cli: &Cli, args: &FixArgs, scope: Scope) -> Result<u8> {
         },
         scope,
     };
-    let (reports, mut errors) = scan_all(&args.envs)?;
+    // Fixing needs no network checks.
+    let (reports, mut errors) = scan_all(&args.envs, engine::ScanOptions { offline: true })?;
     let mut fixes = Vec::new();
     for r in &reports {
         match fix::fix_env(r, &opts) {
@@ -269,7 +273,7 @@ fn cmd_mirrors(cli: &Cli, a: &MirrorsArgs) -> Result<u8> {
 pub fn run(cli: &Cli) -> Result<u8> {
     set_color(cli.global.color);
     match &cli.command {
-        Command::Scan(a) => cmd_scan(cli, &a.envs),
+        Command::Scan(a) => cmd_scan(cli, a),
         Command::FixShebang(a) => cmd_fix(cli, a, Scope::Shebangs),
         Command::Fix(a) => cmd_fix(cli, a, Scope::AllSafe),
         Command::Mirrors(a) => cmd_mirrors(cli, a),

@@ -57,6 +57,7 @@ fn bad_input_exits_2_with_one_line() {
     assert_bad_input(&pydoctor(["explain", "PD999"]), "no rule");
 
     let stale = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        .env("PIP_CONFIG_FILE", "/dev/null")
         .arg("scan")
         .env("VIRTUAL_ENV", &missing)
         .current_dir(&empty)
@@ -83,6 +84,7 @@ fn env_resolution_defaults() {
     );
 
     let active = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        .env("PIP_CONFIG_FILE", "/dev/null")
         .args(["scan", "--format", "json"])
         .env("VIRTUAL_ENV", project.join(".venv"))
         .current_dir(tmp.path())

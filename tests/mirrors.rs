@@ -401,3 +401,70 @@ fn self_signed_https_is_a_tls_error() {
     assert_eq!(r.code, 1);
     assert_eq!(r.json()["mirrors"][0]["error"], "tls", "{}", r.stdout);
 }
+
+/// `pydoctor scan` checks the index pip is configured with (pip's own config files).
+#[test]
+fn scan_checks_the_configured_pip_index() {
+    let home = tempdir();
+    let h = home.path();
+    let env = h.join("env");
+    common::make_venv(Path::new("python3"), &env, false);
+    let pip_conf = h.join(".config/pip/pip.conf");
+    fs::create_dir_all(pip_conf.parent().unwrap()).unwrap();
+    let scan = |extra: &[&str]| {
+        let mut a: Vec<String> = vec!["scan".into(), "--format".into(), "json".into()];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a.push(env.display().to_string());
+        let (r, _) = run(h, &a);
+        let rules: Vec<String> = r.json()["envs"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            // Only what the test's own config causes (a machine's /etc/pip.conf may add more).
+            .filter(|f| f["path"].as_str().unwrap().starts_with(h.to_str().unwrap()))
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect();
+        (r, rules)
+    };
+
+    // The retired USTC host from the team notes (offline: no probe leaves the machine).
+    fs::write(
+        &pip_conf,
+        "[global]\nindex-url = https://pypi.mirrors.ustc.edu.cn/simple/\n",
+    )
+    .unwrap();
+    let (r, rules) = scan(&["--offline"]);
+    assert_eq!(rules, ["PD120"], "{}", r.stdout);
+    assert!(
+        r.stdout.contains("https://mirrors.ustc.edu.cn/pypi/simple"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.code, 0, "warnings only");
+
+    // A plain-http index on a closed port: untrusted and unreachable.
+    let closed = closed_port_url();
+    fs::write(&pip_conf, format!("[global]\nindex-url = {closed}\n")).unwrap();
+    let (r, mut rules) = scan(&[]);
+    rules.sort();
+    assert_eq!(rules, ["PD121", "PD122"], "{}", r.stdout);
+    let (_, offline) = scan(&["--offline"]);
+    assert_eq!(offline, ["PD121"], "--offline skips the probe");
+
+    // A working loopback index with trusted-host on a continuation line: healthy.
+    let ok = serve(Behavior::Index {
+        delay_ms: 0,
+        json: false,
+        versions: NEW.to_vec(),
+    });
+    fs::write(
+        &pip_conf,
+        format!(
+            "[global]\nindex-url = {}\ntrusted-host =\n    example.org\n    127.0.0.1\n",
+            ok.url
+        ),
+    )
+    .unwrap();
+    let (r, rules) = scan(&[]);
+    assert!(rules.is_empty(), "{}", r.stdout);
+}

@@ -117,6 +117,54 @@ pub fn run(d: &Detect, f: &Facts) -> Vec<Hit> {
                 _ => vec![],
             }
         }
+        "pip-index-retired" => {
+            let known = crate::mirrors::defaults().unwrap_or_default();
+            f.pip
+                .iter()
+                .filter_map(|p| match crate::mirrors::recognise(&known, &p.url) {
+                    Some((m, true)) => Some(hit(
+                        &p.source,
+                        vec![("interpreter", p.url.clone()), ("detail", m.url.clone())],
+                    )),
+                    _ => None,
+                })
+                .collect()
+        }
+        "pip-index-http-untrusted" => {
+            let trusted: Vec<&str> = f
+                .pip
+                .iter()
+                .flat_map(|p| p.trusted.iter().map(String::as_str))
+                .collect();
+            f.pip
+                .iter()
+                .filter_map(|p| {
+                    let u = reqwest::Url::parse(&p.url).ok()?;
+                    let host = u.host_str()?;
+                    let ok = u.scheme() != "http"
+                        || trusted
+                            .iter()
+                            .any(|t| *t == host || t.split(':').next() == Some(host));
+                    (!ok).then(|| {
+                        hit(
+                            &p.source,
+                            vec![("interpreter", p.url.clone()), ("detail", host.to_owned())],
+                        )
+                    })
+                })
+                .collect()
+        }
+        "pip-index-unreachable" => f
+            .pip
+            .iter()
+            .filter_map(|p| {
+                let why = p.unreachable.as_ref()?;
+                Some(hit(
+                    &p.source,
+                    vec![("interpreter", p.url.clone()), ("detail", why.clone())],
+                ))
+            })
+            .collect(),
         // Unknown kinds are rejected when rules load.
         _ => vec![],
     }

@@ -64,6 +64,8 @@ pub struct Facts {
     /// Where the environment used to live, inferred from the scripts, pyvenv.cfg `command`,
     /// then the activate scripts.
     pub old_root: Option<PathBuf>,
+    /// The package indexes pip is configured to use for this environment.
+    pub pip: Vec<super::pipconf::PipIndex>,
 }
 
 impl Facts {
@@ -79,7 +81,7 @@ impl Facts {
 }
 
 /// Gather the facts about one environment.
-pub fn gather(env: Env) -> Result<Facts> {
+pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>) -> Result<Facts> {
     let bin = env.bin();
     let listing = match scripts::read_bin(&bin) {
         Ok(l) => l,
@@ -145,6 +147,7 @@ pub fn gather(env: Env) -> Result<Facts> {
         home,
         activates,
         old_root: None,
+        pip,
     };
     facts.old_root = infer_old_root(&facts);
     Ok(facts)

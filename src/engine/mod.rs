@@ -3,6 +3,7 @@
 
 pub mod detect;
 pub mod facts;
+pub mod pipconf;
 pub mod rules;
 
 use std::os::unix::ffi::OsStrExt;
@@ -103,9 +104,31 @@ pub fn evaluate(rules: &[Arc<Rule>], facts: Facts) -> EnvReport {
     EnvReport { facts, findings }
 }
 
-/// Scan several environments in parallel; results keep the input order.
-pub fn scan(rules: &[Arc<Rule>], envs: Vec<Env>) -> Vec<Result<EnvReport>> {
+/// What a scan may do beyond reading the environments.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScanOptions {
+    /// Skip rules that need the network (probing the configured pip index).
+    pub offline: bool,
+}
+
+/// Scan several environments in parallel; results keep the input order. Configured pip
+/// indexes are probed once for all environments, unless offline.
+pub fn scan(rules: &[Arc<Rule>], envs: Vec<Env>, opts: ScanOptions) -> Vec<Result<EnvReport>> {
+    let mut pip: Vec<Vec<pipconf::PipIndex>> = envs
+        .iter()
+        .map(|e| pipconf::configured(Some(&e.root)))
+        .collect();
+    let wants_probe = rules
+        .iter()
+        .any(|r| r.detect.kind == "pip-index-unreachable");
+    if !opts.offline && wants_probe {
+        let problems = pipconf::probe_urls(pip.iter().flatten().map(|p| p.url.as_str()));
+        for p in pip.iter_mut().flatten() {
+            p.unreachable = problems.get(&p.url).cloned();
+        }
+    }
     envs.into_par_iter()
-        .map(|env| Ok(evaluate(rules, facts::gather(env)?)))
+        .zip(pip)
+        .map(|(env, pip)| Ok(evaluate(rules, facts::gather(env, pip)?)))
         .collect()
 }

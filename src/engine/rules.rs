@@ -13,6 +13,7 @@ use crate::env::EnvKind;
 pub const RULE_FILES: &[(&str, &str)] = &[
     ("shebang.toml", include_str!("../../rules/shebang.toml")),
     ("env.toml", include_str!("../../rules/env.toml")),
+    ("pip.toml", include_str!("../../rules/pip.toml")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
@@ -146,6 +147,9 @@ pub const DETECTORS: &[&str] = &[
     "pyvenv-home-missing",
     "activate-stale",
     "pyvenv-command-stale",
+    "pip-index-retired",
+    "pip-index-http-untrusted",
+    "pip-index-unreachable",
 ];
 
 /// Fix kinds the fixer implements.
@@ -154,6 +158,7 @@ pub const FIX_KINDS: &[&str] = &[
     "rewrite-activate",
     "rewrite-pyvenv-command",
     "recreate-env",
+    "set-index",
 ];
 
 /// Parse one rule file's text.

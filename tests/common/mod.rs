@@ -40,6 +40,8 @@ where
     let out = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
         .args(args)
         .env("NO_COLOR", "1")
+        .env("PIP_CONFIG_FILE", "/dev/null")
+        .env_remove("PIP_INDEX_URL")
         .env_remove("VIRTUAL_ENV")
         .env_remove("CONDA_PREFIX")
         .output()
