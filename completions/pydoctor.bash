@@ -137,7 +137,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix)
-            opts="-n -q -v -h --dry-run --python --relocatable --format --color --quiet --verbose --help"
+            opts="-n -q -v -h --dry-run --python --relocatable --undo --format --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,7 +163,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix__subcmd__shebang)
-            opts="-n -q -v -h --dry-run --python --relocatable --format --color --quiet --verbose --help"
+            opts="-n -q -v -h --dry-run --python --relocatable --undo --format --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

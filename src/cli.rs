@@ -114,6 +114,10 @@ pub struct FixArgs {
     /// so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+).
     #[arg(long)]
     pub relocatable: bool,
+    /// Put back exactly what the last fix of each ENV changed (from the undo journal in
+    /// ENV/.pydoctor/undo/); repeat to step further back.
+    #[arg(long, conflicts_with_all = ["python", "relocatable"])]
+    pub undo: bool,
 }
 
 #[derive(Debug, Args)]

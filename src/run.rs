@@ -121,7 +121,56 @@ fn check_python(p: &Path) -> Result<PathBuf> {
     }
 }
 
+fn print_fixes(cli: &Cli, fixes: &[fix::EnvFix], errors: &[EnvError], dry_run: bool) -> Result<()> {
+    if cli.global.format == Format::Json {
+        return print_json(&report::json::fix(fixes, errors));
+    }
+    let v = verbosity(cli);
+    let mut out = stdout();
+    for f in fixes {
+        report::human::fix_env(&mut out, f, v)?;
+        for w in &f.warnings {
+            writeln!(anstream::stderr(), "warning: {w}")?;
+        }
+    }
+    out.flush()?;
+    print_env_errors(errors);
+    if dry_run && fixes.iter().any(|f| !f.changed.is_empty()) && v != Verbosity::Quiet {
+        writeln!(
+            anstream::stderr(),
+            "hint: dry run, nothing was written; run again without --dry-run to apply"
+        )?;
+    } else if !dry_run && fixes.iter().any(|f| !f.changed.is_empty()) && v != Verbosity::Quiet {
+        writeln!(anstream::stderr(), "hint: --undo puts these changes back")?;
+    }
+    Ok(())
+}
+
+fn exit_for(fixes: &[fix::EnvFix], errors: &[EnvError]) -> u8 {
+    if !errors.is_empty() {
+        return EXIT_BAD_INPUT;
+    }
+    let incomplete = fixes
+        .iter()
+        .any(|f| !f.skipped.is_empty() || !f.failed.is_empty());
+    if incomplete { EXIT_PROBLEMS } else { EXIT_OK }
+}
+
 fn cmd_fix(cli: &Cli, args: &FixArgs, scope: Scope) -> Result<u8> {
+    if args.undo {
+        let (envs, _) = env::resolve(&args.envs)?;
+        let mut fixes = Vec::new();
+        let mut errors = Vec::new();
+        for e in envs {
+            let name = e.root.display().to_string();
+            match fix::undo_env(e, args.dry_run) {
+                Ok(f) => fixes.push(f),
+                Err(err) => errors.push((name, format!("{err:#}"))),
+            }
+        }
+        print_fixes(cli, &fixes, &errors, args.dry_run)?;
+        return Ok(exit_for(&fixes, &errors));
+    }
     let python = args.python.as_deref().map(check_python).transpose()?;
     let opts = fix::Options {
         dry_run: args.dry_run,
@@ -142,33 +191,8 @@ fn cmd_fix(cli: &Cli, args: &FixArgs, scope: Scope) -> Result<u8> {
             Err(e) => errors.push((r.env().root.display().to_string(), format!("{e:#}"))),
         }
     }
-    if cli.global.format == Format::Json {
-        print_json(&report::json::fix(&fixes, &errors))?;
-    } else {
-        let v = verbosity(cli);
-        let mut out = stdout();
-        for f in &fixes {
-            report::human::fix_env(&mut out, f, v)?;
-            for w in &f.warnings {
-                writeln!(anstream::stderr(), "warning: {w}")?;
-            }
-        }
-        out.flush()?;
-        print_env_errors(&errors);
-        if opts.dry_run && fixes.iter().any(|f| !f.changed.is_empty()) && v != Verbosity::Quiet {
-            writeln!(
-                anstream::stderr(),
-                "hint: dry run, nothing was written; run again without --dry-run to apply"
-            )?;
-        }
-    }
-    if !errors.is_empty() {
-        return Ok(EXIT_BAD_INPUT);
-    }
-    let incomplete = fixes
-        .iter()
-        .any(|f| !f.skipped.is_empty() || !f.failed.is_empty());
-    Ok(if incomplete { EXIT_PROBLEMS } else { EXIT_OK })
+    print_fixes(cli, &fixes, &errors, opts.dry_run)?;
+    Ok(exit_for(&fixes, &errors))
 }
 
 fn cmd_mirrors(cli: &Cli, a: &MirrorsArgs) -> Result<u8> {

@@ -548,3 +548,55 @@ fn base_interpreter_removed() {
     assert_eq!(fix.code, 1, "{}", fix.stdout);
     assert!(fix.stdout.contains("PD110"), "{}", fix.stdout);
 }
+
+#[test]
+fn undo_puts_back_exactly_what_fix_changed() {
+    let tmp = tempdir();
+    let old = tmp.path().join("a").join("env");
+    make_venv(&python3(), &old, false);
+    write_exec(
+        &old.join("bin/tool"),
+        format!("#!{}/bin/python -E\r\nprint(1)\r\n", old.display()).as_bytes(),
+        0o751,
+    );
+    let new = long_dir(tmp.path(), 140, "b").join("env");
+    move_env(&old, &new);
+    let bytes = |name: &str| fs::read(new.join(name)).unwrap();
+    let files = [
+        "bin/tool",
+        "bin/activate",
+        "bin/activate.fish",
+        "pyvenv.cfg",
+    ];
+    let before: Vec<Vec<u8>> = files.iter().map(|f| bytes(f)).collect();
+
+    let fix = pydoctor(["fix".as_ref(), new.as_os_str()]);
+    assert_eq!(fix.code, 0, "{}{}", fix.stdout, fix.stderr);
+    assert!(fix.stderr.contains("--undo"), "{}", fix.stderr);
+    assert_ne!(bytes("bin/tool"), before[0]);
+    assert_eq!(run_script(&new.join("bin/tool"), &[]).trim(), "1");
+
+    let dry = pydoctor([
+        "fix".as_ref(),
+        "--undo".as_ref(),
+        "--dry-run".as_ref(),
+        new.as_os_str(),
+    ]);
+    assert!(dry.stdout.contains("+#!/"), "{}", dry.stdout);
+    assert_ne!(bytes("bin/tool"), before[0], "dry run wrote");
+
+    let undo = pydoctor(["fix".as_ref(), "--undo".as_ref(), new.as_os_str()]);
+    assert_eq!(undo.code, 0, "{}{}", undo.stdout, undo.stderr);
+    let after: Vec<Vec<u8>> = files.iter().map(|f| bytes(f)).collect();
+    assert_eq!(after, before, "undo restores every byte");
+    let mode = fs::metadata(new.join("bin/tool"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o7777;
+    assert_eq!(mode, 0o751);
+
+    let again = pydoctor(["fix".as_ref(), "--undo".as_ref(), new.as_os_str()]);
+    assert_eq!(again.code, 0);
+    assert!(again.stderr.contains("no undo journal"), "{}", again.stderr);
+}

@@ -33,14 +33,40 @@ pub struct Job {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Unchanged,
-    /// Rewritten (or, in a dry run, would be); `diff` is the unified diff of the change.
+    /// Rewritten (or, in a dry run, would be); `diff` is the unified diff of the change and
+    /// `edit` the bytes that differ, for the undo journal.
     Changed {
         diff: String,
+        edit: Edit,
     },
     /// Deliberately left alone.
     Refused(String),
     /// An I/O error; the file is as it was.
     Failed(String),
+}
+
+/// The part of a file a rewrite changed: `old` was replaced by `new` at the start of the
+/// file; everything after is identical. Enough to undo the rewrite exactly.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Edit {
+    pub old: Vec<u8>,
+    pub new: Vec<u8>,
+}
+
+impl Edit {
+    /// The differing prefixes of `old` and `new` (their longest common suffix removed).
+    pub fn between(old: &[u8], new: &[u8]) -> Edit {
+        let common = old
+            .iter()
+            .rev()
+            .zip(new.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        Edit {
+            old: old[..old.len() - common].to_vec(),
+            new: new[..new.len() - common].to_vec(),
+        }
+    }
 }
 
 struct Pending {
@@ -119,11 +145,15 @@ fn stage(job: &Job, dry_run: bool) -> (Outcome, Option<(TempPath, Stamp)>) {
         Err(why) => return (Outcome::Refused(why), None),
     };
     let diff = unified_diff(&job.path, &old, &new);
+    let edit = Edit::between(&old, &new);
     if dry_run {
-        return (Outcome::Changed { diff }, None);
+        return (Outcome::Changed { diff, edit }, None);
     }
     match write_temp(&job.path, &new, &meta) {
-        Ok(temp) => (Outcome::Changed { diff }, Some((temp, Stamp::of(&meta)))),
+        Ok(temp) => (
+            Outcome::Changed { diff, edit },
+            Some((temp, Stamp::of(&meta))),
+        ),
         Err(e) => fail(e),
     }
 }
@@ -190,8 +220,12 @@ pub struct Batch {
     pub warnings: Vec<String>,
 }
 
-/// Run every job: stage all, sync once, rename each, sync the directories.
-pub fn run(jobs: &[Job], dry_run: bool) -> Batch {
+/// Writes the undo journal for the staged edits, before any file is renamed.
+pub type Journal<'a> = &'a dyn Fn(&[(&Path, &Edit)]) -> io::Result<()>;
+
+/// Run every job: stage all, write the undo journal, sync once, rename each, sync the
+/// directories.
+pub fn run(jobs: &[Job], dry_run: bool, journal: Option<Journal>) -> Batch {
     let staged: Vec<(Outcome, Option<(TempPath, Stamp)>)> =
         jobs.par_iter().map(|j| stage(j, dry_run)).collect();
     let mut outcomes = Vec::with_capacity(staged.len());
@@ -210,6 +244,23 @@ pub fn run(jobs: &[Job], dry_run: bool) -> Batch {
         .iter()
         .filter_map(|p| jobs[p.index].path.parent().map(Path::to_path_buf))
         .collect();
+    if let Some(write_journal) = journal {
+        let edits: Vec<(&Path, &Edit)> = pending
+            .iter()
+            .filter_map(|p| match &outcomes[p.index] {
+                Outcome::Changed { edit, .. } => Some((jobs[p.index].path.as_path(), edit)),
+                _ => None,
+            })
+            .collect();
+        if let Err(e) = write_journal(&edits) {
+            // No way back without the journal: change nothing.
+            for p in &pending {
+                outcomes[p.index] =
+                    Outcome::Failed(format!("could not write the undo journal: {e}"));
+            }
+            return Batch { outcomes, warnings };
+        }
+    }
     if let Err(e) = sync_filesystems(&dirs) {
         // Nothing renamed yet: every original is intact; the temps are removed on drop.
         for p in &pending {

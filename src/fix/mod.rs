@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod edit;
 pub mod plan;
+pub mod undo;
 
 use std::collections::HashSet;
 use std::fs;
@@ -246,7 +247,7 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     let _lock = (!opts.dry_run).then(|| apply::lock_dir(&env.root));
     let mut stale_temps_removed = 0;
     if !opts.dry_run {
-        for dir in [env.bin(), env.root.clone()] {
+        for dir in [env.bin(), env.root.clone(), undo::dir(&env.root)] {
             match apply::remove_stale_temps(&dir) {
                 Ok(n) => stale_temps_removed += n,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -260,14 +261,16 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
 
     let (jobs, labels): (Vec<Job>, Vec<(String, String)>) =
         planned.into_iter().map(|p| (p.job, (p.from, p.to))).unzip();
-    let batch = apply::run(&jobs, opts.dry_run);
+    let root = env.root.clone();
+    let journal = |edits: &[(&Path, &apply::Edit)]| undo::write(&root, edits).map(|_| ());
+    let batch = apply::run(&jobs, opts.dry_run, Some(&journal));
     warnings.extend(batch.warnings);
     let mut changed = Vec::new();
     for ((job, (from, to)), outcome) in jobs.iter().zip(labels).zip(batch.outcomes) {
         let path = job.path.clone();
         match outcome {
             Outcome::Unchanged => {}
-            Outcome::Changed { diff } => changed.push(Changed {
+            Outcome::Changed { diff, .. } => changed.push(Changed {
                 path,
                 from,
                 to,
@@ -286,4 +289,46 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
         warnings,
         stale_temps_removed,
     })
+}
+
+/// Put back what the newest fix of `env` changed (see [`undo`]).
+pub fn undo_env(env: Env, dry_run: bool) -> Result<EnvFix> {
+    let mut fix = EnvFix {
+        env,
+        dry_run,
+        changed: Vec::new(),
+        skipped: Vec::new(),
+        failed: Vec::new(),
+        warnings: Vec::new(),
+        stale_temps_removed: 0,
+    };
+    let Some(journal) = undo::latest(&fix.env.root) else {
+        fix.warnings
+            .push("no undo journal: pydoctor has not changed this environment".into());
+        return Ok(fix);
+    };
+    let _lock = (!dry_run).then(|| apply::lock_dir(&fix.env.root));
+    let jobs = undo::jobs(&fix.env.root, &journal)
+        .map_err(|e| anyhow::anyhow!("cannot read the undo journal {}: {e}", journal.display()))?;
+    let batch = apply::run(&jobs, dry_run, None);
+    fix.warnings.extend(batch.warnings);
+    let label = format!("undo {}", journal.display());
+    for (job, outcome) in jobs.iter().zip(batch.outcomes) {
+        let path = job.path.clone();
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Changed { diff, .. } => fix.changed.push(Changed {
+                path,
+                from: "pydoctor's fix".into(),
+                to: label.clone(),
+                diff,
+            }),
+            Outcome::Refused(reason) => fix.skipped.push(NotDone { path, reason }),
+            Outcome::Failed(reason) => fix.failed.push(NotDone { path, reason }),
+        }
+    }
+    if !dry_run && fix.failed.is_empty() {
+        fs::remove_file(&journal)?;
+    }
+    Ok(fix)
 }
