@@ -158,13 +158,19 @@ fn stage(job: &Job, dry_run: bool) -> (Outcome, Option<(TempPath, Stamp)>) {
     }
 }
 
-fn write_temp(path: &Path, content: &[u8], meta: &fs::Metadata) -> io::Result<TempPath> {
+/// A temp file beside `path`, named so a later run recognises it, holding `content`.
+fn temp_beside(path: &Path, content: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     tmp.write_all(content)?;
+    Ok(tmp)
+}
+
+fn write_temp(path: &Path, content: &[u8], meta: &fs::Metadata) -> io::Result<TempPath> {
+    let tmp = temp_beside(path, content)?;
     let file = tmp.as_file();
     let mine = file.metadata()?;
     if mine.uid() != meta.uid() || mine.gid() != meta.gid() {
@@ -292,11 +298,7 @@ pub fn run(jobs: &[Job], dry_run: bool, journal: Option<Journal>) -> Batch {
 /// rename, directory synced. `mode` defaults to 0644 for new files.
 pub fn write_atomic(path: &Path, content: &[u8], mode: Option<u32>) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
-    tmp.write_all(content)?;
+    let tmp = temp_beside(path, content)?;
     tmp.as_file()
         .set_permissions(fs::Permissions::from_mode(mode.unwrap_or(0o644) & 0o7777))?;
     tmp.as_file().sync_data()?;

@@ -66,6 +66,23 @@ pub struct EnvFix {
     pub stale_temps_removed: usize,
 }
 
+impl EnvFix {
+    /// File one job's outcome under changed, skipped or failed.
+    fn record(&mut self, path: PathBuf, from: String, to: String, outcome: Outcome) {
+        match outcome {
+            Outcome::Unchanged => {}
+            Outcome::Changed { diff, .. } => self.changed.push(Changed {
+                path,
+                from,
+                to,
+                diff,
+            }),
+            Outcome::Refused(reason) => self.skipped.push(NotDone { path, reason }),
+            Outcome::Failed(reason) => self.failed.push(NotDone { path, reason }),
+        }
+    }
+}
+
 struct Planned {
     job: Job,
     from: String,
@@ -217,7 +234,7 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     let env = report.facts.env.clone();
     check_bin_inside(&env)?;
     let mut skipped = Vec::new();
-    let mut failed = Vec::new();
+    let failed = Vec::new();
     let mut warnings = Vec::new();
 
     if let OwnPython::Dangling { path, target } = &report.facts.own_python {
@@ -265,30 +282,19 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     let journal = |edits: &[(&Path, &apply::Edit)]| undo::write(&root, edits).map(|_| ());
     let batch = apply::run(&jobs, opts.dry_run, Some(&journal));
     warnings.extend(batch.warnings);
-    let mut changed = Vec::new();
-    for ((job, (from, to)), outcome) in jobs.iter().zip(labels).zip(batch.outcomes) {
-        let path = job.path.clone();
-        match outcome {
-            Outcome::Unchanged => {}
-            Outcome::Changed { diff, .. } => changed.push(Changed {
-                path,
-                from,
-                to,
-                diff,
-            }),
-            Outcome::Refused(reason) => skipped.push(NotDone { path, reason }),
-            Outcome::Failed(reason) => failed.push(NotDone { path, reason }),
-        }
-    }
-    Ok(EnvFix {
+    let mut fix = EnvFix {
         env,
         dry_run: opts.dry_run,
-        changed,
+        changed: Vec::new(),
         skipped,
         failed,
         warnings,
         stale_temps_removed,
-    })
+    };
+    for ((job, (from, to)), outcome) in jobs.iter().zip(labels).zip(batch.outcomes) {
+        fix.record(job.path.clone(), from, to, outcome);
+    }
+    Ok(fix)
 }
 
 /// Put back what the newest fix of `env` changed (see [`undo`]).
@@ -314,18 +320,12 @@ pub fn undo_env(env: Env, dry_run: bool) -> Result<EnvFix> {
     fix.warnings.extend(batch.warnings);
     let label = format!("undo {}", journal.display());
     for (job, outcome) in jobs.iter().zip(batch.outcomes) {
-        let path = job.path.clone();
-        match outcome {
-            Outcome::Unchanged => {}
-            Outcome::Changed { diff, .. } => fix.changed.push(Changed {
-                path,
-                from: "pydoctor's fix".into(),
-                to: label.clone(),
-                diff,
-            }),
-            Outcome::Refused(reason) => fix.skipped.push(NotDone { path, reason }),
-            Outcome::Failed(reason) => fix.failed.push(NotDone { path, reason }),
-        }
+        fix.record(
+            job.path.clone(),
+            "pydoctor's fix".into(),
+            label.clone(),
+            outcome,
+        );
     }
     if !dry_run && fix.failed.is_empty() {
         fs::remove_file(&journal)?;
