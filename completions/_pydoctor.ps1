@@ -94,6 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--fastest', '--fastest', [CompletionResultType]::ParameterName, 'End with the fastest usable, up-to-date mirror and the command that configures it')
+            [CompletionResult]::new('--download', '--download', [CompletionResultType]::ParameterName, 'Also download one distribution file (up to 4 MiB) from each of the best 3 mirrors, one after another, and rank them on measured throughput')
             [CompletionResult]::new('--revert', '--revert', [CompletionResultType]::ParameterName, 'Restore the pip and uv config files saved by the last --apply')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'With --apply or --revert: show the change as a diff, write nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --apply or --revert: show the change as a diff, write nothing')

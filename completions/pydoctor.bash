@@ -315,7 +315,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__mirrors)
-            opts="-n -q -v -h --fastest --mirror --timeout --samples --package --apply --revert --dry-run --format --color --quiet --verbose --help"
+            opts="-n -q -v -h --fastest --mirror --timeout --samples --package --download --apply --revert --dry-run --format --color --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

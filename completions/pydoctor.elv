@@ -87,6 +87,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
             cand --fastest 'End with the fastest usable, up-to-date mirror and the command that configures it'
+            cand --download 'Also download one distribution file (up to 4 MiB) from each of the best 3 mirrors, one after another, and rank them on measured throughput'
             cand --revert 'Restore the pip and uv config files saved by the last --apply'
             cand -n 'With --apply or --revert: show the change as a diff, write nothing'
             cand --dry-run 'With --apply or --revert: show the change as a diff, write nothing'

@@ -85,6 +85,7 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l color -d '
 always\t''
 never\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l fastest -d 'End with the fastest usable, up-to-date mirror and the command that configures it'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l download -d 'Also download one distribution file (up to 4 MiB) from each of the best 3 mirrors, one after another, and rank them on measured throughput'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l revert -d 'Restore the pip and uv config files saved by the last --apply'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s n -l dry-run -d 'With --apply or --revert: show the change as a diff, write nothing'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s q -l quiet -d 'Print less: only problems and the summary'

@@ -137,6 +137,10 @@ pub struct MirrorsArgs {
     /// Probe package (repeatable); the first is timed, all are checked for freshness.
     #[arg(long, value_name = "NAME", default_value = "pip")]
     pub package: Vec<String>,
+    /// Also download one distribution file (up to 4 MiB) from each of the best 3 mirrors, one
+    /// after another, and rank them on measured throughput.
+    #[arg(long)]
+    pub download: bool,
     /// Write the fastest mirror (or the named one) as the default index of pip and uv, with a
     /// backup beside each config file.
     #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "", conflicts_with = "revert")]

@@ -235,8 +235,32 @@ fn cmd_mirrors(cli: &Cli, a: &MirrorsArgs) -> Result<u8> {
         ),
         _ => None,
     };
+    let progress = cli.global.format == Format::Human
+        && v != Verbosity::Quiet
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    if progress {
+        let _ = write!(
+            std::io::stderr(),
+            "probing {} mirrors (at most {:.1} s)...\r",
+            list.len(),
+            a.timeout
+        );
+    }
     let mut probes = mirrors::probe::probe_all(&list, &opts)?;
-    let fastest = mirrors::rank::rank(&mut probes);
+    let mut fastest = mirrors::rank::rank(&mut probes);
+    if a.download && fastest.is_some() {
+        if progress {
+            let _ = write!(
+                std::io::stderr(),
+                "\x1b[2Kdownloading from the best mirrors...\r"
+            );
+        }
+        mirrors::probe::download_top(&mut probes, 3, opts.timeout)?;
+        fastest = mirrors::rank::rank_by_throughput(&mut probes);
+    }
+    if progress {
+        let _ = write!(std::io::stderr(), "\x1b[2K");
+    }
     let usable = probes.iter().any(|p| p.ok);
 
     let to_apply = match (&a.apply, named) {

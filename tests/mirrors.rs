@@ -468,3 +468,61 @@ fn scan_checks_the_configured_pip_index() {
     let (r, rules) = scan(&[]);
     assert!(rules.is_empty(), "{}", r.stdout);
 }
+
+/// `--download` times a real file from the best mirrors and ranks on throughput.
+#[test]
+fn download_ranks_on_throughput() {
+    let home = tempdir();
+    let quick_page_slow_files = serve(Behavior::Files {
+        page_delay_ms: 0,
+        chunk_delay_ms: 60,
+    });
+    let slow_page_fast_files = serve(Behavior::Files {
+        page_delay_ms: 120,
+        chunk_delay_ms: 0,
+    });
+    let mirrors = [
+        ("a", quick_page_slow_files.url.as_str()),
+        ("b", slow_page_fast_files.url.as_str()),
+    ];
+    let (r, _) = run(
+        home.path(),
+        &args(&["mirrors", "--format", "json"], &mirrors),
+    );
+    assert_eq!(r.json()["fastest"], "a", "page latency alone: {}", r.stdout);
+    let (r, _) = run(
+        home.path(),
+        &args(
+            &[
+                "mirrors",
+                "--download",
+                "--format",
+                "json",
+                "--timeout",
+                "5",
+            ],
+            &mirrors,
+        ),
+    );
+    let v = r.json();
+    assert_eq!(v["fastest"], "b", "throughput decides: {v:#}");
+    let a = v["mirrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "a")
+        .unwrap()
+        .clone();
+    let b = v["mirrors"][0].clone();
+    assert!(
+        b["throughput_mbps"].as_f64().unwrap() > a["throughput_mbps"].as_f64().unwrap(),
+        "{v:#}"
+    );
+    assert!(
+        b["download_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/files/pip-24.1-py3-none-any.whl"),
+        "{b:#}"
+    );
+}

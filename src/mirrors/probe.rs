@@ -54,6 +54,11 @@ pub struct Probe {
     /// Behind the newest version another index lists: never chosen as fastest.
     pub stale: bool,
     pub redirected_to: Option<String>,
+    /// With `--download`: a distribution file linked from the page, and how fast it came.
+    pub download_url: Option<String>,
+    /// Megabytes (10^6 bytes) per second over the first `DOWNLOAD_CAP` bytes.
+    pub throughput_mbps: Option<f64>,
+    pub download_error: Option<String>,
 }
 
 struct Failure {
@@ -117,6 +122,7 @@ async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>,
 
 struct Fetched {
     elapsed: Duration,
+    file_url: Option<String>,
     format: Format,
     newest: Option<String>,
     final_url: String,
@@ -167,9 +173,28 @@ async fn fetch(
     Ok(Fetched {
         elapsed,
         format: page.format,
+        file_url: pick_file(&page, &final_url),
         newest: page.newest,
         final_url,
     })
+}
+
+/// A wheel of the newest version (else the last file listed), as an absolute URL.
+fn pick_file(page: &index::Page, page_url: &str) -> Option<String> {
+    let newest = page.newest.as_deref();
+    let file = page
+        .files
+        .iter()
+        .rev()
+        .find(|f| {
+            f.filename.ends_with(".whl")
+                && newest.is_some_and(|v| f.filename.contains(&format!("-{v}-")))
+        })
+        .or_else(|| page.files.last())?;
+    let base = reqwest::Url::parse(page_url).ok()?;
+    let mut url = base.join(&file.url).ok()?;
+    url.set_fragment(None);
+    Some(url.to_string())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -194,6 +219,9 @@ async fn probe_one(client: reqwest::Client, m: Mirror, opts: Options) -> Probe {
         newest: vec![None; opts.packages.len()],
         stale: false,
         redirected_to: None,
+        download_url: None,
+        throughput_mbps: None,
+        download_error: None,
     };
     let mut times = Vec::new();
     for (i, package) in opts.packages.iter().enumerate() {
@@ -206,6 +234,9 @@ async fn probe_one(client: reqwest::Client, m: Mirror, opts: Options) -> Probe {
                         times.push(ms(f.elapsed));
                     }
                     probe.format = Some(f.format);
+                    if probe.download_url.is_none() {
+                        probe.download_url = f.file_url;
+                    }
                     probe.newest[i] = f.newest;
                     let asked = format!(
                         "{}/{}/",
@@ -271,6 +302,9 @@ pub fn probe_all(mirrors: &[Mirror], opts: &Options) -> anyhow::Result<Vec<Probe
                     newest: vec![None; n],
                     stale: false,
                     redirected_to: None,
+                    download_url: None,
+                    throughput_mbps: None,
+                    download_error: None,
                 });
                 (i, p)
             });
@@ -283,4 +317,52 @@ pub fn probe_all(mirrors: &[Mirror], opts: &Options) -> anyhow::Result<Vec<Probe
         }
         Ok(out.into_iter().flatten().collect())
     })
+}
+
+/// Bytes read per download: enough to measure throughput, bounded in memory and time.
+pub const DOWNLOAD_CAP: usize = 4 << 20;
+
+async fn download(client: &reqwest::Client, url: &str) -> Result<f64, Failure> {
+    let t0 = Instant::now();
+    let mut resp = client.get(url).send().await.map_err(|e| classify(&e))?;
+    if !resp.status().is_success() {
+        let s = resp.status();
+        return Err(fail(
+            format!("http-{}", s.as_u16()),
+            format!("{url} answered {s}"),
+        ));
+    }
+    let mut got = 0usize;
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
+        got += chunk.len();
+        if got >= DOWNLOAD_CAP {
+            break;
+        }
+    }
+    let secs = t0.elapsed().as_secs_f64().max(1e-6);
+    Ok((got as f64 / 1e6 / secs * 100.0).round() / 100.0)
+}
+
+/// `--download`: time one file from each of the `top` best-ranked usable mirrors, one after
+/// another (so they do not share the bandwidth), each within `timeout`.
+pub fn download_top(probes: &mut [Probe], top: usize, timeout: Duration) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("pydoctor/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()?;
+    for p in probes.iter_mut().filter(|p| p.ok && !p.stale).take(top) {
+        let Some(url) = p.download_url.clone() else {
+            continue;
+        };
+        let r = rt.block_on(async { tokio::time::timeout(timeout, download(&client, &url)).await });
+        match r {
+            Ok(Ok(mbps)) => p.throughput_mbps = Some(mbps),
+            Ok(Err(e)) => p.download_error = Some(e.class),
+            Err(_) => p.download_error = Some("timeout".into()),
+        }
+    }
+    Ok(())
 }

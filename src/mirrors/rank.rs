@@ -7,6 +7,25 @@ use pep440_rs::Version;
 
 use super::probe::Probe;
 
+/// After `--download`: among usable, current mirrors, the one with the best measured
+/// throughput goes first (page latency decides among the rest).
+pub fn rank_by_throughput(probes: &mut [Probe]) -> Option<String> {
+    let measured = |p: &Probe| p.ok && !p.stale && p.throughput_mbps.is_some();
+    probes.sort_by(|a, b| match (measured(a), measured(b)) {
+        (true, true) => b
+            .throughput_mbps
+            .unwrap_or(0.0)
+            .total_cmp(&a.throughput_mbps.unwrap_or(0.0)),
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+        (false, false) => std::cmp::Ordering::Equal,
+    });
+    probes
+        .first()
+        .filter(|p| p.ok && !p.stale)
+        .map(|p| p.name.clone())
+}
+
 /// Mark stale mirrors and sort. Returns the name of the fastest usable, current mirror.
 pub fn rank(probes: &mut [Probe]) -> Option<String> {
     let n = probes.iter().map(|p| p.newest.len()).max().unwrap_or(0);
@@ -65,6 +84,9 @@ mod tests {
             newest: vec![(!newest.is_empty()).then(|| newest.into())],
             stale: false,
             redirected_to: None,
+            download_url: None,
+            throughput_mbps: None,
+            download_error: None,
         }
     }
 

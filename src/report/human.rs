@@ -324,6 +324,11 @@ pub fn mirrors(
             "{:<name_w$}  {st}{:<13}{st:#} {:>9}  {:<10} {}",
             p.name, status, latency, newest, p.url
         )?;
+        if let Some(t) = p.throughput_mbps {
+            writeln!(w, "{:<name_w$}  download: {t:.2} MB/s", "")?;
+        } else if let Some(e) = &p.download_error {
+            writeln!(w, "{:<name_w$}  download: {e}", "")?;
+        }
         if let Some(to) = &p.redirected_to {
             writeln!(w, "{:<name_w$}  {DIM}redirected to {to}{DIM:#}", "")?;
         }

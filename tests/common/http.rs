@@ -26,6 +26,12 @@ pub enum Behavior {
     Redirect(String),
     /// 64 MiB of index-looking HTML, no Content-Length.
     Huge,
+    /// An index page after `page_delay_ms`, whose files (1 MiB each) are sent in 64 KiB
+    /// chunks with `chunk_delay_ms` between them: a bandwidth cap.
+    Files {
+        page_delay_ms: u64,
+        chunk_delay_ms: u64,
+    },
 }
 
 pub struct Server {
@@ -129,6 +135,26 @@ fn handle(mut s: TcpStream, b: Behavior) {
                 path
             );
             let _ = s.write_all(head.as_bytes());
+        }
+        Behavior::Files { page_delay_ms, chunk_delay_ms } => {
+            if path.starts_with("/files/") {
+                let chunk = vec![b'x'; 64 << 10];
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    16 * chunk.len()
+                );
+                let _ = s.write_all(head.as_bytes());
+                for _ in 0..16 {
+                    if s.write_all(&chunk).is_err() {
+                        return;
+                    }
+                    thread::sleep(Duration::from_millis(chunk_delay_ms));
+                }
+                return;
+            }
+            thread::sleep(Duration::from_millis(page_delay_ms));
+            let (body, ct) = index_body(false, &["24.0", "24.1"]);
+            respond(&mut s, "200 OK", ct, body.as_bytes());
         }
         Behavior::Huge => {
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n");
