@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
         'pydoctor' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
@@ -42,9 +43,14 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             break
         }
         'pydoctor;scan' {
+            [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Run only these rules (ids or names, comma-separated or repeated)')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Skip these rules (ids or names, comma-separated or repeated)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'The lowest severity that makes the exit code 1')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Skip the checks that use the network (probing the configured pip index)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Discover and scan every environment on the machine (conda, pyenv, virtualenvwrapper, pipx, uv tools, poetry, hatch, pdm, and the config''s env-roots)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
@@ -57,6 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'Point broken scripts at this interpreter instead of the environment''s own')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show what would change as a unified diff; write nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change as a unified diff; write nothing')
             [CompletionResult]::new('--relocatable', '--relocatable', [CompletionResultType]::ParameterName, 'Write uv''s relocatable form, which finds the interpreter next to the script''s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)')
@@ -73,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'Point broken scripts at this interpreter instead of the environment''s own')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show what would change as a unified diff; write nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change as a unified diff; write nothing')
             [CompletionResult]::new('--relocatable', '--relocatable', [CompletionResultType]::ParameterName, 'Write uv''s relocatable form, which finds the interpreter next to the script''s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)')
@@ -93,6 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Write the fastest mirror (or the named one) as the default index of pip and uv, with a backup beside each config file')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
             [CompletionResult]::new('--fastest', '--fastest', [CompletionResultType]::ParameterName, 'End with the fastest usable, up-to-date mirror and the command that configures it')
             [CompletionResult]::new('--download', '--download', [CompletionResultType]::ParameterName, 'Also download one distribution file (up to 4 MiB) from each of the best 3 mirrors, one after another, and rank them on measured throughput')
             [CompletionResult]::new('--revert', '--revert', [CompletionResultType]::ParameterName, 'Restore the pip and uv config files saved by the last --apply')
@@ -109,6 +118,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
         'pydoctor;rules' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
@@ -120,6 +130,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
         'pydoctor;explain' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
@@ -131,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
         'pydoctor;completions' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')

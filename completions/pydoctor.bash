@@ -71,7 +71,7 @@ _pydoctor() {
 
     case "${cmd}" in
         pydoctor)
-            opts="-q -v -h -V --format --color --quiet --verbose --help --version scan fix-shebang fix mirrors rules explain completions help"
+            opts="-q -v -h -V --format --color --quiet --verbose --config --help --version scan fix-shebang fix mirrors rules explain completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -85,6 +85,10 @@ _pydoctor() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -93,7 +97,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__completions)
-            opts="-q -v -h --format --color --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-q -v -h --format --color --quiet --verbose --config --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -105,6 +109,10 @@ _pydoctor() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -115,7 +123,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__explain)
-            opts="-q -v -h --format --color --quiet --verbose --help"
+            opts="-q -v -h --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -127,6 +135,10 @@ _pydoctor() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -137,7 +149,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix)
-            opts="-n -q -v -h --dry-run --python --relocatable --undo --format --color --quiet --verbose --help"
+            opts="-n -q -v -h --dry-run --python --relocatable --undo --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,6 +165,10 @@ _pydoctor() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -163,7 +179,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix__subcmd__shebang)
-            opts="-n -q -v -h --dry-run --python --relocatable --undo --format --color --quiet --verbose --help"
+            opts="-n -q -v -h --dry-run --python --relocatable --undo --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,6 +195,10 @@ _pydoctor() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -315,7 +335,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__mirrors)
-            opts="-n -q -v -h --fastest --mirror --timeout --samples --package --download --apply --revert --dry-run --format --color --quiet --verbose --help"
+            opts="-n -q -v -h --fastest --mirror --timeout --samples --package --download --apply --revert --dry-run --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +369,10 @@ _pydoctor() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -357,7 +381,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__rules)
-            opts="-q -v -h --format --color --quiet --verbose --help"
+            opts="-q -v -h --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,6 +393,10 @@ _pydoctor() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -379,18 +407,34 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__scan)
-            opts="-q -v -h --offline --format --color --quiet --verbose --help"
+            opts="-q -v -h --offline --all --select --ignore --fail-on --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning info" -- "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -20,6 +20,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
         &'pydoctor'= {
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --config 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml'
             cand -q 'Print less: only problems and the summary'
             cand --quiet 'Print less: only problems and the summary'
             cand -v 'Print more: every file of a group, not only the first few'
@@ -38,9 +39,14 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pydoctor;scan'= {
+            cand --select 'Run only these rules (ids or names, comma-separated or repeated)'
+            cand --ignore 'Skip these rules (ids or names, comma-separated or repeated)'
+            cand --fail-on 'The lowest severity that makes the exit code 1'
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --config 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml'
             cand --offline 'Skip the checks that use the network (probing the configured pip index)'
+            cand --all 'Discover and scan every environment on the machine (conda, pyenv, virtualenvwrapper, pipx, uv tools, poetry, hatch, pdm, and the config''s env-roots)'
             cand -q 'Print less: only problems and the summary'
             cand --quiet 'Print less: only problems and the summary'
             cand -v 'Print more: every file of a group, not only the first few'
@@ -52,6 +58,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
             cand --python 'Point broken scripts at this interpreter instead of the environment''s own'
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --config 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml'
             cand -n 'Show what would change as a unified diff; write nothing'
             cand --dry-run 'Show what would change as a unified diff; write nothing'
             cand --relocatable 'Write uv''s relocatable form, which finds the interpreter next to the script''s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)'
@@ -67,6 +74,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
             cand --python 'Point broken scripts at this interpreter instead of the environment''s own'
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --config 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml'
             cand -n 'Show what would change as a unified diff; write nothing'
             cand --dry-run 'Show what would change as a unified diff; write nothing'
             cand --relocatable 'Write uv''s relocatable form, which finds the interpreter next to the script''s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)'
@@ -86,6 +94,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
             cand --apply 'Write the fastest mirror (or the named one) as the default index of pip and uv, with a backup beside each config file'
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --config 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml'
             cand --fastest 'End with the fastest usable, up-to-date mirror and the command that configures it'
             cand --download 'Also download one distribution file (up to 4 MiB) from each of the best 3 mirrors, one after another, and rank them on measured throughput'
             cand --revert 'Restore the pip and uv config files saved by the last --apply'
@@ -101,6 +110,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
         &'pydoctor;rules'= {
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --config 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml'
             cand -q 'Print less: only problems and the summary'
             cand --quiet 'Print less: only problems and the summary'
             cand -v 'Print more: every file of a group, not only the first few'
@@ -111,6 +121,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
         &'pydoctor;explain'= {
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --config 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml'
             cand -q 'Print less: only problems and the summary'
             cand --quiet 'Print less: only problems and the summary'
             cand -v 'Print more: every file of a group, not only the first few'
@@ -121,6 +132,7 @@ set edit:completion:arg-completer[pydoctor] = {|@words|
         &'pydoctor;completions'= {
             cand --format 'Output format: `json` prints exactly one JSON document on stdout'
             cand --color 'When to colour output (NO_COLOR is honoured with `auto`)'
+            cand --config 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml'
             cand -q 'Print less: only problems and the summary'
             cand --quiet 'Print less: only problems and the summary'
             cand -v 'Print more: every file of a group, not only the first few'

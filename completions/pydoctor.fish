@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pydoctor_global_optspecs
-    string join \n format= color= q/quiet v/verbose h/help V/version
+    string join \n format= color= q/quiet v/verbose config= h/help V/version
 end
 
 function __fish_pydoctor_needs_command
@@ -29,6 +29,7 @@ json\t''"
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -s h -l help -d 'Print help'
@@ -41,12 +42,19 @@ complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "rules" -d 'List t
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "explain" -d 'Explain a rule: why it matters and how to fix it'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l select -d 'Run only these rules (ids or names, comma-separated or repeated)' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l ignore -d 'Skip these rules (ids or names, comma-separated or repeated)' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l fail-on -d 'The lowest severity that makes the exit code 1' -r -f -a "error\t''
+warning\t''
+info\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''
 json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l offline -d 'Skip the checks that use the network (probing the configured pip index)'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l all -d 'Discover and scan every environment on the machine (conda, pyenv, virtualenvwrapper, pipx, uv tools, poetry, hatch, pdm, and the config\'s env-roots)'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -56,6 +64,7 @@ json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -s n -l dry-run -d 'Show what would change as a unified diff; write nothing'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l relocatable -d 'Write uv\'s relocatable form, which finds the interpreter next to the script\'s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l undo -d 'Put back exactly what the last fix of each ENV changed (from the undo journal in ENV/.pydoctor/undo/); repeat to step further back'
@@ -68,6 +77,7 @@ json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s n -l dry-run -d 'Show what would change as a unified diff; write nothing'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l relocatable -d 'Write uv\'s relocatable form, which finds the interpreter next to the script\'s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l undo -d 'Put back exactly what the last fix of each ENV changed (from the undo journal in ENV/.pydoctor/undo/); repeat to step further back'
@@ -84,6 +94,7 @@ json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l fastest -d 'End with the fastest usable, up-to-date mirror and the command that configures it'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l download -d 'Also download one distribution file (up to 4 MiB) from each of the best 3 mirrors, one after another, and rank them on measured throughput'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l revert -d 'Restore the pip and uv config files saved by the last --apply'
@@ -96,6 +107,7 @@ json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -s h -l help -d 'Print help'
@@ -104,6 +116,7 @@ json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand explain" -s h -l help -d 'Print help'
@@ -112,6 +125,7 @@ json\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand completions" -s h -l help -d 'Print help'

@@ -33,6 +33,9 @@ pub struct GlobalArgs {
     /// Print more: every file of a group, not only the first few.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,6 +100,26 @@ pub struct ScanArgs {
     /// Skip the checks that use the network (probing the configured pip index).
     #[arg(long)]
     pub offline: bool,
+    /// Discover and scan every environment on the machine (conda, pyenv, virtualenvwrapper,
+    /// pipx, uv tools, poetry, hatch, pdm, and the config's env-roots).
+    #[arg(long, conflicts_with = "envs")]
+    pub all: bool,
+    /// Run only these rules (ids or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Skip these rules (ids or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 
 pub mod activate;
 pub mod cli;
+pub mod config;
 pub mod engine;
 pub mod env;
 pub mod error;

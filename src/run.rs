@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use crate::cli::{Cli, ColorWhen, Command, FixArgs, Format, MirrorsArgs, ScanArgs};
+use crate::cli::{Cli, ColorWhen, Command, FailOn, FixArgs, Format, MirrorsArgs, ScanArgs};
+use crate::config::{self, UserConfig};
 use crate::engine::{self, EnvReport, Severity, rules};
 use crate::env;
 use crate::error::BadInput;
@@ -60,18 +61,47 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 /// An environment that could not be scanned or fixed, and why.
 type EnvError = (String, String);
 
+/// What to scan and with which rules.
+struct ScanPlan<'a> {
+    args: &'a [PathBuf],
+    all: bool,
+    rules: Vec<std::sync::Arc<rules::Rule>>,
+    opts: engine::ScanOptions,
+    quiet: bool,
+}
+
 /// Scan every environment; environments that cannot be read are returned as errors so the
 /// others are still reported.
-fn scan_all(
-    args: &[PathBuf],
-    opts: engine::ScanOptions,
-) -> Result<(Vec<EnvReport>, Vec<EnvError>)> {
-    let rules = rules::load()?;
-    let (envs, _source) = env::resolve(args)?;
+fn scan_all(cfg: &UserConfig, plan: ScanPlan) -> Result<(Vec<EnvReport>, Vec<EnvError>)> {
+    let resolved = env::resolve(plan.args, plan.all, &cfg.env_roots)?;
+    if resolved.source == env::Source::Discovered && !plan.quiet {
+        let mut by_source: Vec<(String, usize)> = Vec::new();
+        for e in &resolved.envs {
+            let s = e.source.clone().unwrap_or_default();
+            match by_source.iter_mut().find(|(k, _)| *k == s) {
+                Some((_, n)) => *n += 1,
+                None => by_source.push((s, 1)),
+            }
+        }
+        let parts: Vec<String> = by_source.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        let _ = writeln!(
+            anstream::stderr(),
+            "discovered {} environments: {}",
+            resolved.envs.len(),
+            parts.join(", ")
+        );
+        for p in &resolved.problems {
+            let _ = writeln!(anstream::stderr(), "warning: could not read {p}");
+        }
+    }
+    let envs = resolved.envs;
     let names: Vec<String> = envs.iter().map(|e| e.root.display().to_string()).collect();
     let mut reports = Vec::new();
     let mut errors = Vec::new();
-    for (name, r) in names.into_iter().zip(engine::scan(&rules, envs, opts)) {
+    for (name, r) in names
+        .into_iter()
+        .zip(engine::scan(&plan.rules, envs, plan.opts))
+    {
         match r {
             Ok(r) => reports.push(r),
             Err(e) => errors.push((name, format!("{e:#}"))),
@@ -86,8 +116,15 @@ fn print_env_errors(errors: &[EnvError]) {
     }
 }
 
-fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<u8> {
-    let (reports, errors) = scan_all(&a.envs, engine::ScanOptions { offline: a.offline })?;
+fn cmd_scan(cli: &Cli, cfg: &UserConfig, a: &ScanArgs) -> Result<u8> {
+    let plan = ScanPlan {
+        args: &a.envs,
+        all: a.all,
+        rules: config::effective_rules(cfg, &a.select, &a.ignore)?,
+        opts: engine::ScanOptions { offline: a.offline },
+        quiet: cli.global.quiet || cli.global.format == Format::Json,
+    };
+    let (reports, errors) = scan_all(cfg, plan)?;
     if cli.global.format == Format::Json {
         print_json(&report::json::scan(&reports, &errors))?;
     } else {
@@ -103,8 +140,13 @@ fn cmd_scan(cli: &Cli, a: &ScanArgs) -> Result<u8> {
     if !errors.is_empty() {
         return Ok(EXIT_BAD_INPUT);
     }
+    let threshold = match a.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
     let worst = reports.iter().filter_map(EnvReport::worst).max();
-    Ok(if worst == Some(Severity::Error) {
+    Ok(if worst.is_some_and(|w| w >= threshold) {
         EXIT_PROBLEMS
     } else {
         EXIT_OK
@@ -156,9 +198,9 @@ fn exit_for(fixes: &[fix::EnvFix], errors: &[EnvError]) -> u8 {
     if incomplete { EXIT_PROBLEMS } else { EXIT_OK }
 }
 
-fn cmd_fix(cli: &Cli, args: &FixArgs, scope: Scope) -> Result<u8> {
+fn cmd_fix(cli: &Cli, cfg: &UserConfig, args: &FixArgs, scope: Scope) -> Result<u8> {
     if args.undo {
-        let (envs, _) = env::resolve(&args.envs)?;
+        let envs = env::resolve(&args.envs, false, &cfg.env_roots)?.envs;
         let mut fixes = Vec::new();
         let mut errors = Vec::new();
         for e in envs {
@@ -183,7 +225,14 @@ fn cmd_fix(cli: &Cli, args: &FixArgs, scope: Scope) -> Result<u8> {
         scope,
     };
     // Fixing needs no network checks.
-    let (reports, mut errors) = scan_all(&args.envs, engine::ScanOptions { offline: true })?;
+    let plan = ScanPlan {
+        args: &args.envs,
+        all: false,
+        rules: config::effective_rules(cfg, &[], &[])?,
+        opts: engine::ScanOptions { offline: true },
+        quiet: cli.global.quiet || cli.global.format == Format::Json,
+    };
+    let (reports, mut errors) = scan_all(cfg, plan)?;
     let mut fixes = Vec::new();
     for r in &reports {
         match fix::fix_env(r, &opts) {
@@ -195,7 +244,7 @@ fn cmd_fix(cli: &Cli, args: &FixArgs, scope: Scope) -> Result<u8> {
     Ok(exit_for(&fixes, &errors))
 }
 
-fn cmd_mirrors(cli: &Cli, a: &MirrorsArgs) -> Result<u8> {
+fn cmd_mirrors(cli: &Cli, cfg: &UserConfig, a: &MirrorsArgs) -> Result<u8> {
     let v = verbosity(cli);
     let json = cli.global.format == Format::Json;
     if a.revert {
@@ -212,6 +261,7 @@ fn cmd_mirrors(cli: &Cli, a: &MirrorsArgs) -> Result<u8> {
     let mut list = Vec::new();
     if a.mirror.is_empty() {
         list = mirrors::defaults()?;
+        list.extend(cfg.mirror.iter().cloned());
     } else {
         for m in &a.mirror {
             list.push(mirrors::parse_mirror_arg(m)?);
@@ -320,11 +370,12 @@ fn cmd_mirrors(cli: &Cli, a: &MirrorsArgs) -> Result<u8> {
 
 pub fn run(cli: &Cli) -> Result<u8> {
     set_color(cli.global.color);
+    let cfg = config::load(cli.global.config.as_deref())?;
     match &cli.command {
-        Command::Scan(a) => cmd_scan(cli, a),
-        Command::FixShebang(a) => cmd_fix(cli, a, Scope::Shebangs),
-        Command::Fix(a) => cmd_fix(cli, a, Scope::AllSafe),
-        Command::Mirrors(a) => cmd_mirrors(cli, a),
+        Command::Scan(a) => cmd_scan(cli, &cfg, a),
+        Command::FixShebang(a) => cmd_fix(cli, &cfg, a, Scope::Shebangs),
+        Command::Fix(a) => cmd_fix(cli, &cfg, a, Scope::AllSafe),
+        Command::Mirrors(a) => cmd_mirrors(cli, &cfg, a),
         Command::Rules => {
             let rules = rules::load()?;
             if cli.global.format == Format::Json {

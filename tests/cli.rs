@@ -34,7 +34,11 @@ fn bad_input_exits_2_with_one_line() {
         &pydoctor(["fix-shebang".as_ref(), empty.as_os_str()]),
         "no Python environment",
     );
-    assert_bad_input(&pydoctor_in(&empty, ["scan"]), "no environment given");
+    // Nothing named, nothing active, nothing to discover in the (empty) test home.
+    assert_bad_input(
+        &pydoctor_in(&empty, ["scan"]),
+        "no Python environment found",
+    );
 
     let env = tmp.path().join("env");
     make_venv(std::path::Path::new("python3"), &env, false);
@@ -56,8 +60,7 @@ fn bad_input_exits_2_with_one_line() {
     assert!(unknown.stderr.contains("xml"));
     assert_bad_input(&pydoctor(["explain", "PD999"]), "no rule");
 
-    let stale = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
-        .env("PIP_CONFIG_FILE", "/dev/null")
+    let stale = command()
         .arg("scan")
         .env("VIRTUAL_ENV", &missing)
         .current_dir(&empty)
@@ -83,8 +86,7 @@ fn env_resolution_defaults() {
         project.join(".venv").to_str().unwrap()
     );
 
-    let active = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
-        .env("PIP_CONFIG_FILE", "/dev/null")
+    let active = command()
         .args(["scan", "--format", "json"])
         .env("VIRTUAL_ENV", project.join(".venv"))
         .current_dir(tmp.path())
@@ -201,7 +203,7 @@ fn completions_are_current() {
         let checked_in = fs::read_to_string(&path).unwrap_or_default();
         assert!(
             checked_in == r.stdout,
-            "{path} is stale: regenerate with `cargo run -- completions {shell} > completions/{file}`"
+            "{path} is stale: regenerate with completions/regenerate.sh"
         );
     }
     if Command::new("bash").arg("--version").output().is_ok() {

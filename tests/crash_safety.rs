@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::*;
 
@@ -66,9 +66,8 @@ fn sigkill_at_random_points_never_leaves_a_broken_script() {
     let rounds = 16u32;
     for round in 0..rounds {
         move_env(&from, &to);
-        let child = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        let child = command()
             .args(["fix-shebang".as_ref(), to.as_os_str()])
-            .env("PIP_CONFIG_FILE", "/dev/null")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -108,9 +107,8 @@ fn two_fixers_at_once_end_with_a_correct_env() {
     let b = tmp.path().join("y").join("env");
     move_env(&a, &b);
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+        command()
             .args(["fix-shebang".as_ref(), b.as_os_str()])
-            .env("PIP_CONFIG_FILE", "/dev/null")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

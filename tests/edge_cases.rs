@@ -111,8 +111,7 @@ fn every_edge_case_in_one_moved_env() {
     let before = snapshot(&bin);
 
     // Scanning never hangs on the FIFO (coreutils `timeout` as a guard).
-    let scan = Command::new("timeout")
-        .env("PIP_CONFIG_FILE", "/dev/null")
+    let scan = hermetic(&mut Command::new("timeout"))
         .args([
             "60",
             env!("CARGO_BIN_EXE_pydoctor"),

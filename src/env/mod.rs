@@ -1,5 +1,6 @@
 //! What a Python environment is and how `ENV` arguments resolve to environments. Never prints.
 
+pub mod discover;
 pub mod pyvenv;
 
 use std::fmt;
@@ -55,6 +56,8 @@ pub struct Env {
     pub kind: EnvKind,
     pub cfg: Option<PyvenvCfg>,
     pub version: Option<String>,
+    /// Where discovery found it (`conda`, `pyenv`, ...); `None` when named by the user.
+    pub source: Option<String>,
 }
 
 impl Env {
@@ -101,6 +104,7 @@ impl Env {
             kind,
             cfg,
             version,
+            source: None,
         }))
     }
 }
@@ -144,17 +148,35 @@ pub enum Source {
     VirtualEnvVar,
     CondaPrefixVar,
     WorkingDir,
+    /// Machine-wide discovery (`--all`, or nothing named and nothing active).
+    Discovered,
+}
+
+/// Resolved environments, where they came from, and folders discovery could not read.
+pub struct Resolved {
+    pub envs: Vec<Env>,
+    pub source: Source,
+    pub problems: Vec<String>,
 }
 
 /// Resolve `ENV` arguments (DESIGN §1). With none: `$VIRTUAL_ENV`, `$CONDA_PREFIX`, `./.venv`,
-/// `./venv`. A directory that holds environments (a conda `envs/` folder) yields each of them.
-pub fn resolve(args: &[PathBuf]) -> Result<(Vec<Env>, Source)> {
+/// `./venv`, then machine-wide discovery. `all` discovers regardless. A directory that holds
+/// environments (a conda `envs/` folder) yields each of them.
+pub fn resolve(args: &[PathBuf], all: bool, extra_roots: &[PathBuf]) -> Result<Resolved> {
+    let simple = |envs, source| Resolved {
+        envs,
+        source,
+        problems: Vec::new(),
+    };
+    if all {
+        return discovered(extra_roots);
+    }
     if !args.is_empty() {
         let mut envs = Vec::new();
         for a in args {
             envs.extend(resolve_one(a)?);
         }
-        return Ok((envs, Source::Argument));
+        return Ok(simple(envs, Source::Argument));
     }
     for (var, source) in [
         ("VIRTUAL_ENV", Source::VirtualEnvVar),
@@ -170,20 +192,33 @@ pub fn resolve(args: &[PathBuf]) -> Result<(Vec<Env>, Source)> {
                 .hint("pass the environment's path, or run `deactivate` first")
                 .into());
             }
-            return Ok((resolve_one(&p)?, source));
+            return Ok(simple(resolve_one(&p)?, source));
         }
     }
     for name in [".venv", "venv"] {
         let p = Path::new(name);
         if p.is_dir() {
-            return Ok((resolve_one(p)?, Source::WorkingDir));
+            return Ok(simple(resolve_one(p)?, Source::WorkingDir));
         }
     }
-    Err(BadInput::new(
-        "no environment given, none active ($VIRTUAL_ENV, $CONDA_PREFIX unset) and no ./.venv or ./venv here",
-    )
-    .hint("pass the environment's path, e.g. `pydoctor scan ~/envs/myenv`")
-    .into())
+    discovered(extra_roots)
+}
+
+fn discovered(extra_roots: &[PathBuf]) -> Result<Resolved> {
+    let d = discover::discover(extra_roots);
+    if d.envs.is_empty() {
+        return Err(BadInput::new(
+            "no environment given, none active, and no Python environment found on this machine \
+             (looked in conda, pyenv, ~/.virtualenvs, pipx, uv, poetry, hatch and pdm folders)",
+        )
+        .hint("pass the environment's path, e.g. `pydoctor scan ~/envs/myenv`")
+        .into());
+    }
+    Ok(Resolved {
+        envs: d.envs,
+        source: Source::Discovered,
+        problems: d.problems,
+    })
 }
 
 fn resolve_one(arg: &Path) -> Result<Vec<Env>> {

@@ -35,6 +35,9 @@ struct EnvDoc<'a> {
     kind: EnvKind,
     python: Option<Cow<'a, str>>,
     version: Option<&'a str>,
+    /// Where discovery found it, when it was discovered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
     scripts_checked: usize,
     findings: Vec<FindingDoc<'a>>,
 }
@@ -81,6 +84,7 @@ pub fn scan<'a>(reports: &'a [EnvReport], errors: &'a [(String, String)]) -> Sca
                 kind: env.kind,
                 python: env_python(r),
                 version: env.version.as_deref(),
+                source: env.source.as_deref(),
                 scripts_checked: r.facts.listing.scripts.len(),
                 findings: r
                     .findings

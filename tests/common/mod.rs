@@ -31,22 +31,53 @@ fn finish(out: Output) -> Run {
     }
 }
 
-/// Run pydoctor with `args`, no colour, no inherited virtualenv.
+/// An empty home for this test process, so no test reads the developer's own files.
+pub fn empty_home() -> PathBuf {
+    let home = std::env::temp_dir().join(format!("pydoctor-test-home-{}", std::process::id()));
+    fs::create_dir_all(&home).unwrap();
+    home
+}
+
+/// Make `cmd` hermetic: an empty HOME, no XDG dirs, no discovery or pip/uv settings, no
+/// active environment, no colour.
+pub fn hermetic(cmd: &mut Command) -> &mut Command {
+    for var in [
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_CACHE_HOME",
+        "PYENV_ROOT",
+        "WORKON_HOME",
+        "CONDA_ENVS_PATH",
+        "PIPX_HOME",
+        "UV_TOOL_DIR",
+        "POETRY_VIRTUALENVS_PATH",
+        "PIP_INDEX_URL",
+        "UV_DEFAULT_INDEX",
+        "UV_INDEX_URL",
+        "VIRTUAL_ENV",
+        "CONDA_PREFIX",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", empty_home())
+        .env("NO_COLOR", "1")
+        .env("PIP_CONFIG_FILE", "/dev/null")
+}
+
+/// The pydoctor binary, hermetic.
+pub fn command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pydoctor"));
+    hermetic(&mut c);
+    c
+}
+
+/// Run pydoctor with `args`.
 pub fn pydoctor<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("PIP_CONFIG_FILE", "/dev/null")
-        .env_remove("PIP_INDEX_URL")
-        .env_remove("VIRTUAL_ENV")
-        .env_remove("CONDA_PREFIX")
-        .output()
-        .expect("run pydoctor");
-    finish(out)
+    finish(command().args(args).output().expect("run pydoctor"))
 }
 
 pub fn pydoctor_in<I, S>(dir: &Path, args: I) -> Run
@@ -54,13 +85,10 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
+    let out = command()
         .args(args)
         .current_dir(dir)
-        .env("NO_COLOR", "1")
         .env("PWD", dir)
-        .env_remove("VIRTUAL_ENV")
-        .env_remove("CONDA_PREFIX")
         .output()
         .expect("run pydoctor");
     finish(out)
