@@ -149,7 +149,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix)
-            opts="-n -q -v -h --dry-run --python --relocatable --undo --format --color --quiet --verbose --config --help"
+            opts="-n -q -v -h --dry-run --python --relocatable --undo --unsafe-fixes --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,7 +179,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix__subcmd__shebang)
-            opts="-n -q -v -h --dry-run --python --relocatable --undo --format --color --quiet --verbose --config --help"
+            opts="-n -q -v -h --dry-run --python --relocatable --undo --unsafe-fixes --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -141,6 +141,10 @@ pub struct FixArgs {
     /// ENV/.pydoctor/undo/); repeat to step further back.
     #[arg(long, conflicts_with_all = ["python", "relocatable"])]
     pub undo: bool,
+    /// With `fix`: also apply opt-in fixes that change behaviour (PD119: enable IPython's
+    /// autoreload in the default profile).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Args)]

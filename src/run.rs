@@ -223,6 +223,7 @@ fn cmd_fix(cli: &Cli, cfg: &UserConfig, args: &FixArgs, scope: Scope) -> Result<
             Style::Auto
         },
         scope,
+        unsafe_fixes: args.unsafe_fixes,
     };
     // Fixing needs no network checks.
     let plan = ScanPlan {

@@ -165,6 +165,73 @@ pub fn run(d: &Detect, f: &Facts) -> Vec<Hit> {
                 ))
             })
             .collect(),
+        "pyvenv-cfg-missing" => {
+            if f.env.kind == crate::env::EnvKind::Venv && f.env.cfg.is_none() {
+                vec![hit(&f.env.root.join("pyvenv.cfg"), vec![])]
+            } else {
+                vec![]
+            }
+        }
+        "pyvenv-version-mismatch" => {
+            let Some(v) = f.env.cfg.as_ref().and_then(|c| c.version()) else {
+                return vec![];
+            };
+            let mm: String = v.split('.').take(2).collect::<Vec<_>>().join(".");
+            if f.lib_versions.is_empty() || f.lib_versions.contains(&mm) {
+                return vec![];
+            }
+            vec![hit(
+                &f.env.root.join("pyvenv.cfg"),
+                vec![
+                    ("interpreter", v.to_owned()),
+                    (
+                        "detail",
+                        format!("lib/python{}", f.lib_versions.join(", lib/python")),
+                    ),
+                ],
+            )]
+        }
+        "kernelspec-python-missing" => f
+            .kernels
+            .iter()
+            .filter(|k| !k.exists)
+            .map(|k| hit(&k.path, vec![("interpreter", k.argv0.clone())]))
+            .collect(),
+        "virtual-env-stale" => f
+            .process
+            .stale_virtual_env
+            .iter()
+            .map(|p| {
+                hit(
+                    std::path::Path::new("$VIRTUAL_ENV"),
+                    vec![("interpreter", p.display().to_string())],
+                )
+            })
+            .collect(),
+        "pythonhome-set" => f
+            .process
+            .pythonhome
+            .iter()
+            .map(|p| {
+                hit(
+                    std::path::Path::new("$PYTHONHOME"),
+                    vec![("interpreter", p.clone())],
+                )
+            })
+            .collect(),
+        "pip-config-invalid" => f
+            .pip_config_errors
+            .iter()
+            .map(|(p, why)| hit(p, vec![("detail", why.clone())]))
+            .collect(),
+        "ipython-autoreload" => match (&f.ipython, &f.ipython_profile) {
+            (true, Some((p, false))) => vec![hit(p, vec![])],
+            (true, None) => vec![hit(
+                std::path::Path::new("~/.ipython/profile_default/ipython_config.py"),
+                vec![],
+            )],
+            _ => vec![],
+        },
         // Unknown kinds are rejected when rules load.
         _ => vec![],
     }

@@ -66,6 +66,88 @@ pub struct Facts {
     pub old_root: Option<PathBuf>,
     /// The package indexes pip is configured to use for this environment.
     pub pip: Vec<super::pipconf::PipIndex>,
+    /// pip config files pip would refuse to parse, with the reason.
+    pub pip_config_errors: Vec<(PathBuf, String)>,
+    /// `lib/pythonX.Y` folders present.
+    pub lib_versions: Vec<String>,
+    /// Jupyter kernelspecs in `share/jupyter/kernels/*/kernel.json`.
+    pub kernels: Vec<Kernel>,
+    /// IPython is installed in this environment.
+    pub ipython: bool,
+    /// The IPython profile config and whether it enables autoreload (`None`: no profile).
+    pub ipython_profile: Option<(PathBuf, bool)>,
+    /// The process environment that affects every interpreter.
+    pub process: ProcessVars,
+}
+
+/// A Jupyter kernelspec and the interpreter it starts.
+#[derive(Debug, Clone)]
+pub struct Kernel {
+    pub path: PathBuf,
+    pub argv0: String,
+    pub exists: bool,
+}
+
+/// Environment variables that change how any interpreter starts.
+#[derive(Debug, Clone, Default)]
+pub struct ProcessVars {
+    /// `$VIRTUAL_ENV` when it names a directory that does not exist.
+    pub stale_virtual_env: Option<PathBuf>,
+    pub pythonhome: Option<String>,
+}
+
+impl ProcessVars {
+    pub fn read() -> ProcessVars {
+        let stale_virtual_env = std::env::var_os("VIRTUAL_ENV")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .filter(|p| !p.is_dir());
+        let pythonhome = std::env::var("PYTHONHOME").ok().filter(|v| !v.is_empty());
+        ProcessVars {
+            stale_virtual_env,
+            pythonhome,
+        }
+    }
+}
+
+fn kernels(root: &Path) -> Vec<Kernel> {
+    let Ok(dir) = fs::read_dir(root.join("share/jupyter/kernels")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Kernel> = dir
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path().join("kernel.json");
+            let text = fs::read(&path).ok()?;
+            let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+            let argv0 = v.get("argv")?.get(0)?.as_str()?.to_owned();
+            // A bare name (`python3`) is looked up on PATH by Jupyter.
+            let exists = if argv0.contains('/') {
+                Path::new(&argv0).is_file()
+            } else {
+                which::which(&argv0).is_ok()
+            };
+            Some(Kernel {
+                path,
+                argv0,
+                exists,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn ipython_profile() -> Option<(PathBuf, bool)> {
+    let dir = std::env::var_os("IPYTHONDIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".ipython")))?;
+    let path = dir.join("profile_default/ipython_config.py");
+    let text = fs::read_to_string(&path).ok()?;
+    let enabled = text
+        .lines()
+        .any(|l| !l.trim_start().starts_with('#') && l.contains("autoreload"));
+    Some((path, enabled))
 }
 
 impl Facts {
@@ -81,7 +163,7 @@ impl Facts {
 }
 
 /// Gather the facts about one environment.
-pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>) -> Result<Facts> {
+pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>, process: ProcessVars) -> Result<Facts> {
     let bin = env.bin();
     let listing = match scripts::read_bin(&bin) {
         Ok(l) => l,
@@ -138,6 +220,21 @@ pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>) -> Result<Facts> {
         })
         .collect();
 
+    let env_root = env.root.clone();
+    let lib_versions: Vec<String> = fs::read_dir(env_root.join("lib"))
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter_map(|n| n.strip_prefix("python").map(str::to_owned))
+                .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let ipython = lib_versions.iter().any(|v| {
+        env_root
+            .join(format!("lib/python{v}/site-packages/IPython"))
+            .is_dir()
+    });
     let mut facts = Facts {
         env,
         listing,
@@ -147,7 +244,13 @@ pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>) -> Result<Facts> {
         home,
         activates,
         old_root: None,
+        pip_config_errors: super::pipconf::invalid_files(Some(&env_root)),
         pip,
+        lib_versions,
+        kernels: kernels(&env_root),
+        ipython,
+        ipython_profile: if ipython { ipython_profile() } else { None },
+        process,
     };
     facts.old_root = infer_old_root(&facts);
     Ok(facts)

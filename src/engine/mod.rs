@@ -127,8 +127,9 @@ pub fn scan(rules: &[Arc<Rule>], envs: Vec<Env>, opts: ScanOptions) -> Vec<Resul
             p.unreachable = problems.get(&p.url).cloned();
         }
     }
+    let process = facts::ProcessVars::read();
     envs.into_par_iter()
         .zip(pip)
-        .map(|(env, pip)| Ok(evaluate(rules, facts::gather(env, pip)?)))
+        .map(|(env, pip)| Ok(evaluate(rules, facts::gather(env, pip, process.clone())?)))
         .collect()
 }

@@ -120,6 +120,49 @@ pub fn configured(site: Option<&Path>) -> Vec<PipIndex> {
     out
 }
 
+/// Why pip's configparser would reject `text`, if it would: a setting before any `[section]`,
+/// or a line that is neither a section, a `key = value`, a comment nor a continuation.
+pub fn ini_problem(text: &str) -> Option<String> {
+    let mut in_section = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        if t.starts_with('[') {
+            if !t.ends_with(']') {
+                return Some(format!("line {}: unclosed section header {t:?}", i + 1));
+            }
+            in_section = true;
+            continue;
+        }
+        if line.starts_with([' ', '\t']) && in_section {
+            continue; // a continuation line
+        }
+        if !in_section {
+            return Some(format!(
+                "line {}: {t:?} comes before any [section] header",
+                i + 1
+            ));
+        }
+        if !t.contains(['=', ':']) {
+            return Some(format!("line {}: {t:?} is not `key = value`", i + 1));
+        }
+    }
+    None
+}
+
+/// Config files pip reads for `site` that it would refuse to parse.
+pub fn invalid_files(site: Option<&Path>) -> Vec<(PathBuf, String)> {
+    config_files(site)
+        .into_iter()
+        .filter_map(|f| {
+            let text = fs::read_to_string(&f).ok()?;
+            ini_problem(&text).map(|why| (f, why))
+        })
+        .collect()
+}
+
 /// Probe each distinct URL once; returns url -> problem.
 pub fn probe_urls<'a>(urls: impl Iterator<Item = &'a str>) -> BTreeMap<String, String> {
     let mut list: Vec<mirrors::Mirror> = Vec::new();
@@ -160,6 +203,25 @@ pub fn probe_urls<'a>(urls: impl Iterator<Item = &'a str>) -> BTreeMap<String, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ini_problems() {
+        assert!(
+            ini_problem("index-url = x\n[global]\n")
+                .unwrap()
+                .contains("before any")
+        );
+        assert!(
+            ini_problem("[global]\nindex-url x\n")
+                .unwrap()
+                .contains("key = value")
+        );
+        assert!(ini_problem("[global\n").is_some());
+        assert_eq!(
+            ini_problem("# c\n[global]\ntrusted-host = a\n    b\n"),
+            None
+        );
+    }
 
     #[test]
     fn reads_global_and_install() {

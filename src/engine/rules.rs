@@ -150,6 +150,13 @@ pub const DETECTORS: &[&str] = &[
     "pip-index-retired",
     "pip-index-http-untrusted",
     "pip-index-unreachable",
+    "pyvenv-cfg-missing",
+    "pyvenv-version-mismatch",
+    "kernelspec-python-missing",
+    "virtual-env-stale",
+    "pythonhome-set",
+    "pip-config-invalid",
+    "ipython-autoreload",
 ];
 
 /// Fix kinds the fixer implements.
@@ -159,6 +166,8 @@ pub const FIX_KINDS: &[&str] = &[
     "rewrite-pyvenv-command",
     "recreate-env",
     "set-index",
+    "rewrite-kernelspec",
+    "enable-autoreload",
 ];
 
 /// Parse one rule file's text.

@@ -35,6 +35,8 @@ pub struct Options {
     pub python: Option<PathBuf>,
     pub style: Style,
     pub scope: Scope,
+    /// Also apply fixes marked unsafe (they change behaviour beyond repairing).
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -170,7 +172,47 @@ fn shebang_jobs(report: &EnvReport, opts: &Options, skipped: &mut Vec<NotDone>) 
     out
 }
 
-fn activate_jobs(report: &EnvReport) -> Vec<Planned> {
+/// What `--unsafe-fixes` appends to the IPython profile (traitlets config lists append lazily,
+/// so this works whether or not the profile already sets them).
+const AUTORELOAD: &str = "\n# Added by pydoctor (PD119): reload edited modules before running each cell.\n\
+c.InteractiveShellApp.extensions.append(\"autoreload\")\n\
+c.InteractiveShellApp.exec_lines.append(\"%autoreload 2\")\n";
+
+/// Point a kernel.json's `argv[0]` at `new`, changing only that string.
+fn kernelspec_argv0(content: &[u8], new: &str) -> Result<Option<Vec<u8>>, String> {
+    let text = std::str::from_utf8(content).map_err(|_| "not UTF-8".to_string())?;
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let old = v
+        .get("argv")
+        .and_then(|a| a.get(0))
+        .and_then(|a| a.as_str())
+        .ok_or("no argv[0]")?;
+    if old == new {
+        return Ok(None);
+    }
+    let (old_js, new_js) = (
+        serde_json::to_string(old).map_err(|e| e.to_string())?,
+        serde_json::to_string(new).map_err(|e| e.to_string())?,
+    );
+    let start = text.find("\"argv\"").ok_or("no argv key")?;
+    let at = text[start..]
+        .find(&old_js)
+        .ok_or("argv[0] not found as written")?
+        + start;
+    let out = format!("{}{}{}", &text[..at], new_js, &text[at + old_js.len()..]);
+    let check: serde_json::Value = serde_json::from_str(&out).map_err(|e| e.to_string())?;
+    if check["argv"][0] != new {
+        return Err("could not rewrite argv[0] safely".into());
+    }
+    Ok(Some(out.into_bytes()))
+}
+
+fn activate_jobs(
+    report: &EnvReport,
+    unsafe_fixes: bool,
+    skipped: &mut Vec<NotDone>,
+) -> Vec<Planned> {
     let f = &report.facts;
     let root = f.env.root.clone();
     let mut out = Vec::new();
@@ -212,6 +254,43 @@ fn activate_jobs(report: &EnvReport) -> Vec<Planned> {
                         })
                         .collect();
                     Ok(changed.then(|| lines.concat().into_bytes()))
+                });
+                compute
+            }
+            Some("rewrite-kernelspec") => {
+                let bin = f.env.bin();
+                let Some(new) = ["python", "python3"]
+                    .iter()
+                    .map(|n| bin.join(n))
+                    .find(|p| p.is_file())
+                else {
+                    skipped.push(NotDone {
+                        path: x.path.clone(),
+                        reason: "this environment has no working bin/python".into(),
+                    });
+                    continue;
+                };
+                let new = lossy(&new);
+                let compute: apply::Compute =
+                    Box::new(move |content: &[u8]| kernelspec_argv0(content, &new));
+                compute
+            }
+            Some("enable-autoreload") if unsafe_fixes => {
+                if !x.path.is_file() {
+                    skipped.push(NotDone {
+                        path: x.path.clone(),
+                        reason: "no IPython profile yet: run `ipython profile create`, then again"
+                            .into(),
+                    });
+                    continue;
+                }
+                let compute: apply::Compute = Box::new(|content: &[u8]| {
+                    let mut out = content.to_vec();
+                    if !out.is_empty() && !out.ends_with(b"\n") {
+                        out.push(b'\n');
+                    }
+                    out.extend_from_slice(AUTORELOAD.as_bytes());
+                    Ok(Some(out))
                 });
                 compute
             }
@@ -257,7 +336,7 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
 
     let mut planned = shebang_jobs(report, opts, &mut skipped);
     if opts.scope == Scope::AllSafe {
-        planned.extend(activate_jobs(report));
+        planned.extend(activate_jobs(report, opts.unsafe_fixes, &mut skipped));
     }
 
     // Serialise writers on this environment; clean up after a run that was killed.
