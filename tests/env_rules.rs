@@ -179,3 +179,36 @@ fn ipython_autoreload_is_opt_in() {
     )));
     assert!(findings(&scan(&env, &[("IPYTHONDIR", ipydir)])).is_empty());
 }
+
+#[test]
+fn user_kernelspec_of_a_moved_env_is_repointed() {
+    let tmp = tempdir();
+    let old = tmp.path().join("old/env");
+    make_venv(Path::new("python3"), &old, false);
+    fs::write(old.join("bin/tool"), format!("#!{}/bin/python\nprint(1)\n", old.display())).unwrap();
+    sh(Command::new("chmod").arg("755").arg(old.join("bin/tool")));
+    let jupyter = tmp.path().join("jupyter");
+    let k = jupyter.join("kernels/old-env/kernel.json");
+    fs::create_dir_all(k.parent().unwrap()).unwrap();
+    fs::write(&k, format!("{{\"argv\": [\"{}/bin/python\", \"-m\", \"ipykernel_launcher\"], \"display_name\": \"old\"}}", old.display())).unwrap();
+    // Someone else's kernel, also broken, does not belong to this env: left alone.
+    let other = jupyter.join("kernels/other/kernel.json");
+    fs::create_dir_all(other.parent().unwrap()).unwrap();
+    fs::write(&other, "{\"argv\": [\"/elsewhere/bin/python\"], \"display_name\": \"x\"}").unwrap();
+    let new = tmp.path().join("new/env");
+    move_env(&old, &new);
+    let jd = jupyter.to_str().unwrap();
+    let r = scan(&new, &[("JUPYTER_DATA_DIR", jd)]);
+    let paths: Vec<String> = r.json()["envs"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PD116")
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, [k.to_str().unwrap()], "{}", r.stdout);
+    let out = command().args(["fix".as_ref(), new.as_os_str()]).env("JUPYTER_DATA_DIR", jd).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(fs::read_to_string(&k).unwrap().contains(&format!("{}/bin/python", new.display())));
+    assert!(fs::read_to_string(&other).unwrap().contains("/elsewhere/"));
+}

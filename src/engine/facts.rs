@@ -110,11 +110,12 @@ impl ProcessVars {
     }
 }
 
-fn kernels(root: &Path) -> Vec<Kernel> {
-    let Ok(dir) = fs::read_dir(root.join("share/jupyter/kernels")) else {
+/// Kernelspecs in `dir/*/kernel.json`.
+fn kernels_in(dir: &Path) -> Vec<Kernel> {
+    let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut out: Vec<Kernel> = dir
+    let mut out: Vec<Kernel> = entries
         .flatten()
         .filter_map(|e| {
             let path = e.path().join("kernel.json");
@@ -135,6 +136,33 @@ fn kernels(root: &Path) -> Vec<Kernel> {
         })
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The user's Jupyter kernels folder (`$JUPYTER_DATA_DIR`, else `$XDG_DATA_HOME/jupyter`).
+fn user_kernels_dir() -> Option<PathBuf> {
+    std::env::var_os("JUPYTER_DATA_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_DATA_HOME")
+                .filter(|v| !v.is_empty())
+                .map(|d| PathBuf::from(d).join("jupyter"))
+        })
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/jupyter")))
+        .map(|d| d.join("kernels"))
+}
+
+/// The env's own kernelspecs, plus broken ones in the user's Jupyter folder that clearly
+/// belong to this env (their interpreter lies under its current or former location).
+fn kernels(root: &Path, old_root: Option<&Path>) -> Vec<Kernel> {
+    let mut out = kernels_in(&root.join("share/jupyter/kernels"));
+    if let Some(dir) = user_kernels_dir() {
+        out.extend(kernels_in(&dir).into_iter().filter(|k| {
+            let p = Path::new(&k.argv0);
+            !k.exists && (p.starts_with(root) || old_root.is_some_and(|o| p.starts_with(o)))
+        }));
+    }
     out
 }
 
@@ -247,12 +275,13 @@ pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>, process: ProcessVars
         pip_config_errors: super::pipconf::invalid_files(Some(&env_root)),
         pip,
         lib_versions,
-        kernels: kernels(&env_root),
+        kernels: Vec::new(),
         ipython,
         ipython_profile: if ipython { ipython_profile() } else { None },
         process,
     };
     facts.old_root = infer_old_root(&facts);
+    facts.kernels = kernels(&env_root, facts.old_root.as_deref());
     Ok(facts)
 }
 
