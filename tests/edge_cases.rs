@@ -545,7 +545,45 @@ fn base_interpreter_removed() {
     );
     let fix = pydoctor(["fix-shebang".as_ref(), env.as_os_str()]);
     assert_eq!(fix.code, 1, "{}", fix.stdout);
-    assert!(fix.stdout.contains("PD110"), "{}", fix.stdout);
+    assert!(fix.stdout.contains("gone"), "{}", fix.stdout);
+
+    // --unsafe-fixes relinks to an installed interpreter of the same X.Y found on PATH.
+    let info = sh(Command::new("python3").args([
+        "-c",
+        "import sys, os; print(os.path.realpath(sys.executable)); print('%d.%d' % sys.version_info[:2])",
+    ]));
+    let mut lines = info.lines();
+    let (exe, ver) = (lines.next().unwrap(), lines.next().unwrap());
+    let pybin = tmp.path().join("pybin");
+    fs::create_dir_all(&pybin).unwrap();
+    symlink(exe, pybin.join(format!("python{ver}"))).unwrap();
+    let path = format!(
+        "{}:{}",
+        pybin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = command()
+        .args(["fix".as_ref(), "--unsafe-fixes".as_ref(), env.as_os_str()])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(run_script(&env.join("bin/tool"), &[]).trim(), "1");
+    let prefix =
+        sh(Command::new(env.join("bin/python")).args(["-c", "import sys; print(sys.prefix)"]));
+    assert_eq!(real(Path::new(prefix.trim())), real(&env));
+    let cfg = fs::read_to_string(env.join("pyvenv.cfg")).unwrap();
+    assert!(
+        cfg.contains(&format!("home = {}", pybin.display())),
+        "{cfg}"
+    );
+    let scan = pydoctor(["scan".as_ref(), "--offline".as_ref(), env.as_os_str()]);
+    assert_eq!(scan.code, 0, "{}", scan.stdout);
 }
 
 #[test]

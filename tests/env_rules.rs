@@ -185,7 +185,11 @@ fn user_kernelspec_of_a_moved_env_is_repointed() {
     let tmp = tempdir();
     let old = tmp.path().join("old/env");
     make_venv(Path::new("python3"), &old, false);
-    fs::write(old.join("bin/tool"), format!("#!{}/bin/python\nprint(1)\n", old.display())).unwrap();
+    fs::write(
+        old.join("bin/tool"),
+        format!("#!{}/bin/python\nprint(1)\n", old.display()),
+    )
+    .unwrap();
     sh(Command::new("chmod").arg("755").arg(old.join("bin/tool")));
     let jupyter = tmp.path().join("jupyter");
     let k = jupyter.join("kernels/old-env/kernel.json");
@@ -194,7 +198,11 @@ fn user_kernelspec_of_a_moved_env_is_repointed() {
     // Someone else's kernel, also broken, does not belong to this env: left alone.
     let other = jupyter.join("kernels/other/kernel.json");
     fs::create_dir_all(other.parent().unwrap()).unwrap();
-    fs::write(&other, "{\"argv\": [\"/elsewhere/bin/python\"], \"display_name\": \"x\"}").unwrap();
+    fs::write(
+        &other,
+        "{\"argv\": [\"/elsewhere/bin/python\"], \"display_name\": \"x\"}",
+    )
+    .unwrap();
     let new = tmp.path().join("new/env");
     move_env(&old, &new);
     let jd = jupyter.to_str().unwrap();
@@ -207,8 +215,20 @@ fn user_kernelspec_of_a_moved_env_is_repointed() {
         .map(|f| f["path"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(paths, [k.to_str().unwrap()], "{}", r.stdout);
-    let out = command().args(["fix".as_ref(), new.as_os_str()]).env("JUPYTER_DATA_DIR", jd).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(fs::read_to_string(&k).unwrap().contains(&format!("{}/bin/python", new.display())));
+    let out = command()
+        .args(["fix".as_ref(), new.as_os_str()])
+        .env("JUPYTER_DATA_DIR", jd)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        fs::read_to_string(&k)
+            .unwrap()
+            .contains(&format!("{}/bin/python", new.display()))
+    );
     assert!(fs::read_to_string(&other).unwrap().contains("/elsewhere/"));
 }

@@ -168,6 +168,7 @@ pub const FIX_KINDS: &[&str] = &[
     "set-index",
     "rewrite-kernelspec",
     "enable-autoreload",
+    "relink-python",
 ];
 
 /// Parse one rule file's text.

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod edit;
 pub mod plan;
+pub mod relink;
 pub mod undo;
 
 use std::collections::HashSet;
@@ -316,15 +317,47 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     let failed = Vec::new();
     let mut warnings = Vec::new();
 
+    let mut relinked = Vec::new();
     if let OwnPython::Dangling { path, target } = &report.facts.own_python {
-        skipped.push(NotDone {
-            path: path.clone(),
-            reason: format!(
-                "the environment's own interpreter is gone (link to {}); rewriting interpreter \
-                 lines cannot help: recreate the environment (pydoctor explain PD110)",
-                target.display()
-            ),
-        });
+        let mm = relink::major_minor(&env);
+        let base = mm
+            .as_deref()
+            .and_then(|mm| relink::candidates(mm).into_iter().next());
+        match (opts.unsafe_fixes && opts.scope == Scope::AllSafe, base) {
+            (true, Some(exe)) => {
+                for (link, old) in relink::relink(&env, &exe, opts.dry_run)? {
+                    relinked.push(Changed {
+                        path: link,
+                        from: old.display().to_string(),
+                        to: exe.display().to_string(),
+                        diff: String::new(),
+                    });
+                }
+            }
+            (unsafe_ok, base) => {
+                let py = mm
+                    .as_deref()
+                    .map_or("python3".to_owned(), |m| format!("python{m}"));
+                let how = match (unsafe_ok, base) {
+                    (false, Some(exe)) => format!(
+                        "`pydoctor fix --unsafe-fixes` relinks it to {}",
+                        exe.display()
+                    ),
+                    _ => format!(
+                        "no installed {py} found; recreate: {py} -m venv --clear {}",
+                        env.root.display()
+                    ),
+                };
+                skipped.push(NotDone {
+                    path: path.clone(),
+                    reason: format!(
+                        "the environment's own interpreter is gone (link to {}); rewriting \
+                         interpreter lines cannot help: {how}",
+                        target.display()
+                    ),
+                });
+            }
+        }
     }
     for p in &report.facts.listing.overlong {
         skipped.push(NotDone {
@@ -364,7 +397,7 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     let mut fix = EnvFix {
         env,
         dry_run: opts.dry_run,
-        changed: Vec::new(),
+        changed: relinked,
         skipped,
         failed,
         warnings,
