@@ -206,10 +206,34 @@ fn completions_are_current() {
             "{path} is stale: regenerate with completions/regenerate.sh"
         );
     }
-    if Command::new("bash").arg("--version").output().is_ok() {
-        let path = format!("{}/completions/pydoctor.bash", env!("CARGO_MANIFEST_DIR"));
-        sh(Command::new("bash")
-            .arg("-c")
-            .arg(format!("source {path} && complete -p pydoctor")));
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/completions");
+    let has = |shell: &str| Command::new(shell).arg("--version").output().is_ok();
+    if has("bash") {
+        let out = sh(Command::new("bash").arg("-c").arg(format!(
+            "source {dir}/pydoctor.bash && complete -p pydoctor"
+        )));
+        assert!(out.contains("pydoctor"), "{out}");
+    } else {
+        eprintln!("note: bash not installed; completion not loaded");
+    }
+    if has("zsh") {
+        // Source it after compinit: it must parse and register itself for pydoctor.
+        let out = sh(Command::new("zsh").args(["-f", "-c"]).arg(format!(
+            "autoload -U compinit && compinit -u -D && source {dir}/_pydoctor && print -r -- $_comps[pydoctor]"
+        )));
+        assert_eq!(out.trim(), "_pydoctor", "zsh registers the completion");
+    } else {
+        eprintln!("note: zsh not installed; completion not loaded");
+    }
+    if has("fish") {
+        let out = sh(Command::new("fish").arg("-c").arg(format!(
+            "source {dir}/pydoctor.fish; complete -C 'pydoctor fix-sh'"
+        )));
+        assert!(
+            out.contains("fix-shebang"),
+            "fish completes subcommands: {out}"
+        );
+    } else {
+        eprintln!("note: fish not installed; completion not loaded");
     }
 }
