@@ -95,6 +95,16 @@ fn scan_all(cfg: &UserConfig, plan: ScanPlan) -> Result<(Vec<EnvReport>, Vec<Env
         }
     }
     let envs = resolved.envs;
+    // A progress note for long machine-wide scans, on a terminal only (never in JSON or pipes).
+    let progress =
+        !plan.quiet && envs.len() > 1 && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    if progress {
+        let _ = write!(
+            std::io::stderr(),
+            "scanning {} environments...\r",
+            envs.len()
+        );
+    }
     let names: Vec<String> = envs.iter().map(|e| e.root.display().to_string()).collect();
     let mut reports = Vec::new();
     let mut errors = Vec::new();
@@ -106,6 +116,9 @@ fn scan_all(cfg: &UserConfig, plan: ScanPlan) -> Result<(Vec<EnvReport>, Vec<Env
             Ok(r) => reports.push(r),
             Err(e) => errors.push((name, format!("{e:#}"))),
         }
+    }
+    if progress {
+        let _ = write!(std::io::stderr(), "\x1b[2K");
     }
     Ok((reports, errors))
 }

@@ -237,3 +237,16 @@ fn completions_are_current() {
         eprintln!("note: fish not installed; completion not loaded");
     }
 }
+
+#[test]
+fn a_closed_pipe_exits_quietly() {
+    let out = sh(Command::new("bash").arg("-c").arg(format!(
+        "{} rules --color never 2>&1 | head -1; echo \"status=${{PIPESTATUS[0]}}\"",
+        env!("CARGO_BIN_EXE_pydoctor")
+    )));
+    assert!(out.starts_with("PD101"), "{out}");
+    assert!(
+        !out.contains("panicked") && !out.contains("Broken pipe"),
+        "{out}"
+    );
+}
