@@ -60,6 +60,12 @@ pub fn fold(p: &Path) -> PathBuf {
     out
 }
 
+/// The path does not lead anywhere (as opposed to: we may not look, EACCES).
+pub fn is_gone(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::NotFound
+        || matches!(e.raw_os_error(), Some(libc::ENOTDIR) | Some(libc::ELOOP))
+}
+
 /// Show `path` relative to `base` when it lies inside it.
 pub fn display_rel(path: &Path, base: &Path) -> String {
     path.strip_prefix(base)

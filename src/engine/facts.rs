@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 
 use crate::activate;
 use crate::env::Env;
-use crate::paths;
+use crate::paths::{self, is_gone};
 use crate::scripts::{self, BinListing};
 use crate::shebang::Form;
 
@@ -228,7 +228,8 @@ pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>, process: ProcessVars
 
     let home = env.cfg.as_ref().and_then(|c| c.get("home")).map(|h| {
         let p = PathBuf::from(h);
-        let exists = p.is_dir();
+        // EACCES (a 0700 home of another user) is not "missing".
+        let exists = fs::metadata(&p).map_or_else(|e| !is_gone(&e), |m| m.is_dir());
         (p, exists)
     });
     let activates = activate::ACTIVATE_FILES
@@ -291,7 +292,7 @@ fn own_python(bin: &Path) -> OwnPython {
         let Ok(meta) = fs::symlink_metadata(&path) else {
             continue;
         };
-        if meta.file_type().is_symlink() && fs::metadata(&path).is_err() {
+        if meta.file_type().is_symlink() && fs::metadata(&path).is_err_and(|e| is_gone(&e)) {
             let target = fs::read_link(&path).unwrap_or_default();
             return OwnPython::Dangling { path, target };
         }
@@ -325,6 +326,8 @@ fn classify(
             || root_canon.is_some_and(|r| q.starts_with(r))
     };
     match fs::metadata(p) {
+        // There, but not for us (a 0700 home on a shared machine): the kernel says EACCES.
+        Err(e) if !is_gone(&e) => InterpState::NotExecutable,
         Err(_) => {
             if inside(p) && fs::symlink_metadata(p).is_ok() {
                 InterpState::OwnDangling

@@ -152,7 +152,27 @@ fn shebang_jobs(report: &EnvReport, opts: &Options, skipped: &mut Vec<NotDone>) 
         }
         let from = s.header.interpreter().map(lossy).unwrap_or_default();
         let to = lossy(&target);
-        let style = opts.style;
+        // Python decodes every line of a script, line one too: a path that is not UTF-8 breaks
+        // the script in any header that spells it out. uv's relocatable form names only the
+        // interpreter's file name, so it is used instead when the interpreter sits beside the
+        // script (and refused otherwise).
+        let style = if target.to_str().is_none() {
+            if target.parent() == s.path.parent()
+                && target.file_name().and_then(|n| n.to_str()).is_some()
+            {
+                Style::Relocatable
+            } else {
+                skipped.push(NotDone {
+                    path: s.path.clone(),
+                    reason: "the interpreter's path is not UTF-8, which Python cannot read in a \
+                             script header; rename the folder"
+                        .into(),
+                });
+                continue;
+            }
+        } else {
+            opts.style
+        };
         let compute: apply::Compute = Box::new(move |content: &[u8]| {
             let edit = edit::rewrite_header(content, &target, style)?;
             Ok(edit.map(|e| {

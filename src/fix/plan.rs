@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::engine::facts::{Facts, InterpState, OwnPython};
 use crate::scripts::Script;
 
+/// A file is there (or there but hidden from us by permissions, which the kernel may not
+/// share: the script's users may see it).
 fn runnable(p: &Path) -> bool {
-    fs::metadata(p).is_ok_and(|m| m.is_file())
+    fs::metadata(p).map_or_else(|e| !crate::paths::is_gone(&e), |m| m.is_file())
 }
 
 fn is_python_name(name: &[u8]) -> bool {
