@@ -526,3 +526,65 @@ fn download_ranks_on_throughput() {
         "{b:#}"
     );
 }
+
+/// SIGKILL during --apply: pip.conf is always either exactly the old file or a complete new
+/// one; odd encodings are refused untouched; CRLF files keep CRLF.
+#[test]
+fn config_writes_survive_kills_and_odd_files() {
+    let home = tempdir();
+    let h = home.path();
+    let fast = serve(Behavior::Index {
+        delay_ms: 0,
+        json: false,
+        versions: NEW.to_vec(),
+    });
+    let pip_conf = h.join(".config/pip/pip.conf");
+    fs::create_dir_all(pip_conf.parent().unwrap()).unwrap();
+    let original = "# keep\r\n[global]\r\ntimeout = 60\r\n";
+    let a = args(&["mirrors", "--apply"], &[("fast", &fast.url)]);
+    let mut outcomes = (0, 0);
+    for round in 0..12u64 {
+        fs::write(&pip_conf, original).unwrap();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pydoctor"));
+        common::hermetic(&mut c);
+        let child = c
+            .args(&a)
+            .env("HOME", h)
+            .env("XDG_CONFIG_HOME", h.join(".config"))
+            .env("NO_PROXY", "127.0.0.1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(2 + round * 4));
+        // SAFETY: kill(2) on our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        let _ = child.wait_with_output();
+        let now = fs::read_to_string(&pip_conf).unwrap();
+        if now == original {
+            outcomes.0 += 1;
+        } else {
+            assert_eq!(
+                now,
+                format!(
+                    "# keep\r\n[global]\r\ntimeout = 60\r\nindex-url = {}\r\ntrusted-host = 127.0.0.1\r\n",
+                    fast.url
+                ),
+                "round {round}: a half-written or reformatted pip.conf"
+            );
+            outcomes.1 += 1;
+        }
+    }
+    eprintln!(
+        "12 kills during --apply: {} left the old file, {} the new one",
+        outcomes.0, outcomes.1
+    );
+
+    // A pip.conf in Latin-1 is not ours to re-encode: refused, untouched.
+    let latin1 = b"# caf\xe9\n[global]\ntimeout = 5\n";
+    fs::write(&pip_conf, latin1).unwrap();
+    let (r, _) = run(h, &a);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
+    assert_eq!(fs::read(&pip_conf).unwrap(), latin1);
+}

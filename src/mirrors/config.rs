@@ -73,19 +73,21 @@ pub fn set_pip_index(text: &str, url: &str) -> String {
     {
         wanted.push(("trusted-host", h.to_owned()));
     }
+    // Keep the file's line endings (a pip.conf edited on Windows uses CRLF).
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let global = lines.iter().position(|l| is_section(l) == Some("global"));
     let Some(start) = global else {
         let mut out = text.to_owned();
         if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
+            out.push_str(eol);
         }
         if !out.is_empty() {
-            out.push('\n');
+            out.push_str(eol);
         }
-        out.push_str("[global]\n");
+        out.push_str(&format!("[global]{eol}"));
         for (k, v) in &wanted {
-            out.push_str(&format!("{k} = {v}\n"));
+            out.push_str(&format!("{k} = {v}{eol}"));
         }
         return out;
     };
@@ -108,8 +110,8 @@ pub fn set_pip_index(text: &str, url: &str) -> String {
             }
         }
     }
-    let mut out = lines.join("\n");
-    out.push('\n');
+    let mut out = lines.join(eol);
+    out.push_str(eol);
     out
 }
 
@@ -345,6 +347,11 @@ mod tests {
             "[install]\nuser = true\n\n[global]\nindex-url = https://x/simple\n"
         );
         assert!(!set_pip_index("", "https://x/simple").contains("trusted-host"));
+        let crlf = set_pip_index("; win\r\n[global]\r\ntimeout = 5\r\n", "https://b");
+        assert_eq!(
+            crlf,
+            "; win\r\n[global]\r\ntimeout = 5\r\nindex-url = https://b\r\n"
+        );
         let underscored = set_pip_index("[global]\nindex_url=https://a\n", "https://b");
         assert_eq!(underscored, "[global]\nindex-url = https://b\n");
     }
