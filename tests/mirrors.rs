@@ -588,3 +588,64 @@ fn config_writes_survive_kills_and_odd_files() {
     assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
     assert_eq!(fs::read(&pip_conf).unwrap(), latin1);
 }
+
+/// A read-only pip.conf keeps its mode when pydoctor replaces it; where the user may not
+/// write the folder, --apply fails with one clear line and changes nothing.
+#[test]
+fn read_only_config() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempdir();
+    let h = home.path();
+    let fast = serve(Behavior::Index {
+        delay_ms: 0,
+        json: false,
+        versions: NEW.to_vec(),
+    });
+    let pip_conf = h.join(".config/pip/pip.conf");
+    fs::create_dir_all(pip_conf.parent().unwrap()).unwrap();
+    fs::write(&pip_conf, "[global]\ntimeout = 5\n").unwrap();
+    fs::set_permissions(&pip_conf, fs::Permissions::from_mode(0o444)).unwrap();
+    let a = args(&["mirrors", "--apply"], &[("fast", &fast.url)]);
+    let (r, _) = run(h, &a);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        fs::metadata(&pip_conf).unwrap().permissions().mode() & 0o777,
+        0o444
+    );
+    assert!(fs::read_to_string(&pip_conf).unwrap().contains(&fast.url));
+
+    if unsafe { libc::geteuid() } != 0 || Command::new("setpriv").arg("--version").output().is_err()
+    {
+        return;
+    }
+    fs::set_permissions(h, fs::Permissions::from_mode(0o755)).unwrap();
+    let before = fs::read(&pip_conf).unwrap();
+    let other = serve(Behavior::Index {
+        delay_ms: 0,
+        json: false,
+        versions: NEW.to_vec(),
+    });
+    let a = args(&["mirrors", "--apply"], &[("other", &other.url)]);
+    let mut c = Command::new("setpriv");
+    common::hermetic(&mut c);
+    let out = c
+        .args([
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_pydoctor"),
+        ])
+        .args(&a)
+        .env("HOME", h)
+        .env("XDG_CONFIG_HOME", h.join(".config"))
+        .env("NO_PROXY", "127.0.0.1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("Permission denied"),
+        "{err}"
+    );
+    assert_eq!(fs::read(&pip_conf).unwrap(), before);
+}

@@ -31,7 +31,10 @@ fn args() -> impl Strategy<Value = Vec<String>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    // 2,000 cases each in the normal run; bench/fuzz.sh raises it with PROPTEST_CASES.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+    ))]
 
     #[test]
     fn shebang_parse_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
