@@ -27,11 +27,7 @@ fn run(args: &[&std::ffi::OsStr], as_nobody: bool) -> Run {
     }
     c.arg(env!("CARGO_BIN_EXE_pydoctor")).args(args);
     let out = c.output().unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let r = common::finish(out);
     assert_ne!(r.code, 124, "timed out: {args:?}");
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     r

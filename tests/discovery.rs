@@ -33,11 +33,7 @@ fn run_in(home: &Path, args: &[&str]) -> Run {
         .env("PWD", home)
         .output()
         .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::finish(out)
 }
 
 #[test]

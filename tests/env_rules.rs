@@ -31,11 +31,7 @@ fn scan(env: &Path, extra: &[(&str, &str)]) -> Run {
         c.env(k, v);
     }
     let out = c.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::finish(out)
 }
 
 #[test]

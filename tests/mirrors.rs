@@ -34,11 +34,7 @@ fn run(home: &Path, args: &[String]) -> (Run, Duration) {
         .current_dir(home)
         .output()
         .unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let r = common::finish(out);
     (r, t0.elapsed())
 }
 

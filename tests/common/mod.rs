@@ -23,7 +23,8 @@ impl Run {
     }
 }
 
-fn finish(out: Output) -> Run {
+/// The exit code and text output of a finished process.
+pub fn finish(out: Output) -> Run {
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
