@@ -49,19 +49,20 @@ fn args(list: &[&str], mirrors: &[(&str, &str)]) -> Vec<String> {
 
 const NEW: &[&str] = &["23.3", "24.0", "24.1"];
 
+/// A loopback index listing the NEW versions, answering after `delay_ms`.
+fn index(delay_ms: u64, json: bool) -> common::http::Server {
+    serve(Behavior::Index {
+        delay_ms,
+        json,
+        versions: NEW.to_vec(),
+    })
+}
+
 #[test]
 fn ranks_classifies_and_respects_the_deadline() {
     let home = tempdir();
-    let fast = serve(Behavior::Index {
-        delay_ms: 20,
-        json: false,
-        versions: NEW.to_vec(),
-    });
-    let mid = serve(Behavior::Index {
-        delay_ms: 150,
-        json: true,
-        versions: NEW.to_vec(),
-    });
+    let fast = index(20, false);
+    let mid = index(150, true);
     let stale = serve(Behavior::Index {
         delay_ms: 0,
         json: false,
@@ -170,11 +171,7 @@ fn ranks_classifies_and_respects_the_deadline() {
 #[test]
 fn samples_and_bounded_memory() {
     let home = tempdir();
-    let fast = serve(Behavior::Index {
-        delay_ms: 5,
-        json: false,
-        versions: NEW.to_vec(),
-    });
+    let fast = index(5, false);
     let huge = serve(Behavior::Huge);
     let (r, _) = run(
         home.path(),
@@ -240,16 +237,8 @@ fn none_usable_exits_1_and_bad_input_exits_2() {
 fn apply_preserves_config_and_revert_restores_it() {
     let home = tempdir();
     let h = home.path();
-    let fast = serve(Behavior::Index {
-        delay_ms: 0,
-        json: false,
-        versions: NEW.to_vec(),
-    });
-    let slow = serve(Behavior::Index {
-        delay_ms: 100,
-        json: false,
-        versions: NEW.to_vec(),
-    });
+    let fast = index(0, false);
+    let slow = index(100, false);
     let pip_conf = h.join(".config/pip/pip.conf");
     let uv_toml = h.join(".config/uv/uv.toml");
     fs::create_dir_all(pip_conf.parent().unwrap()).unwrap();
@@ -313,11 +302,7 @@ fn apply_preserves_config_and_revert_restores_it() {
 fn symlinked_config_is_written_through() {
     let home = tempdir();
     let h = home.path();
-    let fast = serve(Behavior::Index {
-        delay_ms: 0,
-        json: true,
-        versions: NEW.to_vec(),
-    });
+    let fast = index(0, true);
     let real = h.join("dotfiles/pip.conf");
     fs::create_dir_all(real.parent().unwrap()).unwrap();
     fs::write(&real, "[global]\ntimeout = 5\n").unwrap();
@@ -448,11 +433,7 @@ fn scan_checks_the_configured_pip_index() {
     assert_eq!(offline, ["PD121"], "--offline skips the probe");
 
     // A working loopback index with trusted-host on a continuation line: healthy.
-    let ok = serve(Behavior::Index {
-        delay_ms: 0,
-        json: false,
-        versions: NEW.to_vec(),
-    });
+    let ok = index(0, false);
     fs::write(
         &pip_conf,
         format!(
@@ -529,11 +510,7 @@ fn download_ranks_on_throughput() {
 fn config_writes_survive_kills_and_odd_files() {
     let home = tempdir();
     let h = home.path();
-    let fast = serve(Behavior::Index {
-        delay_ms: 0,
-        json: false,
-        versions: NEW.to_vec(),
-    });
+    let fast = index(0, false);
     let pip_conf = h.join(".config/pip/pip.conf");
     fs::create_dir_all(pip_conf.parent().unwrap()).unwrap();
     let original = "# keep\r\n[global]\r\ntimeout = 60\r\n";
@@ -592,11 +569,7 @@ fn read_only_config() {
     use std::os::unix::fs::PermissionsExt;
     let home = tempdir();
     let h = home.path();
-    let fast = serve(Behavior::Index {
-        delay_ms: 0,
-        json: false,
-        versions: NEW.to_vec(),
-    });
+    let fast = index(0, false);
     let pip_conf = h.join(".config/pip/pip.conf");
     fs::create_dir_all(pip_conf.parent().unwrap()).unwrap();
     fs::write(&pip_conf, "[global]\ntimeout = 5\n").unwrap();
@@ -616,11 +589,7 @@ fn read_only_config() {
     }
     fs::set_permissions(h, fs::Permissions::from_mode(0o755)).unwrap();
     let before = fs::read(&pip_conf).unwrap();
-    let other = serve(Behavior::Index {
-        delay_ms: 0,
-        json: false,
-        versions: NEW.to_vec(),
-    });
+    let other = index(0, false);
     let a = args(&["mirrors", "--apply"], &[("other", &other.url)]);
     let mut c = Command::new("setpriv");
     common::hermetic(&mut c);

@@ -117,19 +117,19 @@ pub fn run(d: &Detect, f: &Facts) -> Vec<Hit> {
                 _ => vec![],
             }
         }
-        "pip-index-retired" => {
-            let known = crate::mirrors::defaults().unwrap_or_default();
-            f.pip
-                .iter()
-                .filter_map(|p| match crate::mirrors::recognise(&known, &p.url) {
+        "pip-index-retired" => f
+            .pip
+            .iter()
+            .filter_map(
+                |p| match crate::mirrors::recognise(crate::mirrors::known(), &p.url) {
                     Some((m, true)) => Some(hit(
                         &p.source,
                         vec![("interpreter", p.url.clone()), ("detail", m.url.clone())],
                     )),
                     _ => None,
-                })
-                .collect()
-        }
+                },
+            )
+            .collect(),
         "pip-index-http-untrusted" => {
             let trusted: Vec<&str> = f
                 .pip

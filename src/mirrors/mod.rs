@@ -37,6 +37,12 @@ pub fn defaults() -> Result<Vec<Mirror>> {
     Ok(f.mirror)
 }
 
+/// The embedded defaults, parsed once per process (detectors consult them for every env).
+pub fn known() -> &'static [Mirror] {
+    static KNOWN: std::sync::OnceLock<Vec<Mirror>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| defaults().unwrap_or_default())
+}
+
 /// Parse `--mirror NAME=URL`: a non-empty name and an http(s) URL with a host.
 pub fn parse_mirror_arg(arg: &str) -> Result<Mirror, BadInput> {
     let (name, url) = arg.split_once('=').ok_or_else(|| {
