@@ -32,9 +32,9 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find problems in environments and on the machine. Exit 0 healthy, 1 any error, 2 bad input')
             [CompletionResult]::new('fix-shebang', 'fix-shebang', [CompletionResultType]::ParameterValue, 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input')
-            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Apply every safe fix a scan finds: interpreter lines, activate scripts'' VIRTUAL_ENV and pyvenv.cfg''s `command`. Exit codes as fix-shebang')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Apply the fixes of what `scan` finds (with the same --select/--ignore and config): interpreter lines, activate scripts'' VIRTUAL_ENV, pyvenv.cfg''s `command`, Jupyter kernelspecs. Exit codes as fix-shebang')
             [CompletionResult]::new('mirrors', 'mirrors', [CompletionResultType]::ParameterValue, 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the rules pydoctor checks')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule: why it matters and how to fix it')
@@ -61,14 +61,16 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
         }
         'pydoctor;fix-shebang' {
             [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'Point broken scripts at this interpreter instead of the environment''s own')
+            [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Run only these rules (ids or names, comma-separated or repeated)')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Skip these rules (ids or names, comma-separated or repeated)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Fix every environment discovery finds on the machine')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show what would change as a unified diff; write nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change as a unified diff; write nothing')
             [CompletionResult]::new('--relocatable', '--relocatable', [CompletionResultType]::ParameterName, 'Write uv''s relocatable form, which finds the interpreter next to the script''s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)')
             [CompletionResult]::new('--undo', '--undo', [CompletionResultType]::ParameterName, 'Put back exactly what the last fix of each ENV changed (from the undo journal in ENV/.pydoctor/undo/); repeat to step further back')
-            [CompletionResult]::new('--unsafe-fixes', '--unsafe-fixes', [CompletionResultType]::ParameterName, 'With `fix`: also apply opt-in fixes that change behaviour (PD119: enable IPython''s autoreload in the default profile)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
@@ -79,20 +81,23 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
         }
         'pydoctor;fix' {
             [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'Point broken scripts at this interpreter instead of the environment''s own')
+            [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Run only these rules (ids or names, comma-separated or repeated)')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Skip these rules (ids or names, comma-separated or repeated)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: `json` prints exactly one JSON document on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Fix every environment discovery finds on the machine')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show what would change as a unified diff; write nothing')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change as a unified diff; write nothing')
             [CompletionResult]::new('--relocatable', '--relocatable', [CompletionResultType]::ParameterName, 'Write uv''s relocatable form, which finds the interpreter next to the script''s real path, so the environment survives the next move. Needs `realpath` (coreutils 8.15+, macOS 13+)')
             [CompletionResult]::new('--undo', '--undo', [CompletionResultType]::ParameterName, 'Put back exactly what the last fix of each ENV changed (from the undo journal in ENV/.pydoctor/undo/); repeat to step further back')
-            [CompletionResult]::new('--unsafe-fixes', '--unsafe-fixes', [CompletionResultType]::ParameterName, 'With `fix`: also apply opt-in fixes that change behaviour (PD119: enable IPython''s autoreload in the default profile)')
+            [CompletionResult]::new('--unsafe-fixes', '--unsafe-fixes', [CompletionResultType]::ParameterName, 'Also apply fixes that change behaviour: relink a venv whose base interpreter is gone (PD110), enable IPython''s autoreload (PD119)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: only problems and the summary')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: every file of a group, not only the first few')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'pydoctor;mirrors' {
@@ -154,9 +159,9 @@ Register-ArgumentCompleter -Native -CommandName 'pydoctor' -ScriptBlock {
             break
         }
         'pydoctor;help' {
-            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find problems in environments and on the machine. Exit 0 healthy, 1 any error, 2 bad input')
             [CompletionResult]::new('fix-shebang', 'fix-shebang', [CompletionResultType]::ParameterValue, 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input')
-            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Apply every safe fix a scan finds: interpreter lines, activate scripts'' VIRTUAL_ENV and pyvenv.cfg''s `command`. Exit codes as fix-shebang')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Apply the fixes of what `scan` finds (with the same --select/--ignore and config): interpreter lines, activate scripts'' VIRTUAL_ENV, pyvenv.cfg''s `command`, Jupyter kernelspecs. Exit codes as fix-shebang')
             [CompletionResult]::new('mirrors', 'mirrors', [CompletionResultType]::ParameterValue, 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List the rules pydoctor checks')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule: why it matters and how to fix it')

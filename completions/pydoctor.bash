@@ -149,13 +149,21 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix)
-            opts="-n -q -v -h --dry-run --python --relocatable --undo --unsafe-fixes --format --color --quiet --verbose --config --help"
+            opts="-n -q -v -h --all --dry-run --python --relocatable --undo --select --ignore --unsafe-fixes --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -179,13 +187,21 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix__subcmd__shebang)
-            opts="-n -q -v -h --dry-run --python --relocatable --undo --unsafe-fixes --format --color --quiet --verbose --config --help"
+            opts="-n -q -v -h --all --dry-run --python --relocatable --undo --select --ignore --format --color --quiet --verbose --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,6 +38,19 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 }
 
+impl GlobalArgs {
+    pub fn verbosity(&self) -> crate::printer::Verbosity {
+        use crate::printer::Verbosity;
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -53,10 +66,14 @@ pub enum ColorWhen {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Find problems in environments. Exit 0 healthy, 1 any error, 2 bad input.
+    /// Find problems in environments and on the machine. Exit 0 healthy, 1 any error, 2 bad
+    /// input.
     ///
-    /// With no ENV: $VIRTUAL_ENV, then $CONDA_PREFIX, then ./.venv and ./venv. An ENV that is a
-    /// folder of environments (a conda envs/ folder) scans each of them.
+    /// With no ENV: $VIRTUAL_ENV, then $CONDA_PREFIX, then ./.venv and ./venv, and failing those
+    /// every environment on the machine (as with --all). An ENV that is a folder of
+    /// environments (a conda envs/ folder) scans each of them. Problems of the machine rather
+    /// than of one environment ($PYTHONHOME, the user's pip config and kernelspecs) are
+    /// reported once, in their own section.
     Scan(ScanArgs),
     /// Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to
     /// fix, 1 some left broken, 2 bad input.
@@ -66,9 +83,13 @@ pub enum Command {
     /// kernel or have spaces get pip's /bin/sh trampoline. Writes are atomic (temp file +
     /// rename), keep mode bits, and never touch binaries, symlinks or healthy scripts.
     #[command(name = "fix-shebang")]
-    FixShebang(FixArgs),
-    /// Apply every safe fix a scan finds: interpreter lines, activate scripts' VIRTUAL_ENV and
-    /// pyvenv.cfg's `command`. Exit codes as fix-shebang.
+    FixShebang(FixShebangArgs),
+    /// Apply the fixes of what `scan` finds (with the same --select/--ignore and config):
+    /// interpreter lines, activate scripts' VIRTUAL_ENV, pyvenv.cfg's `command`, Jupyter
+    /// kernelspecs. Exit codes as fix-shebang.
+    ///
+    /// Safe fixes restore what the tools wrote. --unsafe-fixes also relinks a venv whose base
+    /// interpreter is gone (PD110) and enables IPython's autoreload (PD119).
     Fix(FixArgs),
     /// Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when
     /// one or more is usable, 1 when none is, 2 bad input.
@@ -92,6 +113,17 @@ pub enum Command {
     },
 }
 
+/// Which rules run, for `scan` and `fix` alike.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Run only these rules (ids or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Skip these rules (ids or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Environments, or folders of environments.
@@ -104,12 +136,8 @@ pub struct ScanArgs {
     /// pipx, uv tools, poetry, hatch, pdm, and the config's env-roots).
     #[arg(long, conflicts_with = "envs")]
     pub all: bool,
-    /// Run only these rules (ids or names, comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub select: Vec<String>,
-    /// Skip these rules (ids or names, comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    pub ignore: Vec<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// The lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -123,10 +151,14 @@ pub enum FailOn {
 }
 
 #[derive(Debug, Args)]
-pub struct FixArgs {
-    /// Environments, or folders of environments.
+pub struct FixShebangArgs {
+    /// Environments, or folders of environments. With none: the active environment
+    /// ($VIRTUAL_ENV, $CONDA_PREFIX, ./.venv, ./venv); never the whole machine unless --all.
     #[arg(value_name = "ENV")]
     pub envs: Vec<PathBuf>,
+    /// Fix every environment discovery finds on the machine.
+    #[arg(long, conflicts_with = "envs")]
+    pub all: bool,
     /// Show what would change as a unified diff; write nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
@@ -141,8 +173,16 @@ pub struct FixArgs {
     /// ENV/.pydoctor/undo/); repeat to step further back.
     #[arg(long, conflicts_with_all = ["python", "relocatable"])]
     pub undo: bool,
-    /// With `fix`: also apply opt-in fixes that change behaviour (PD119: enable IPython's
-    /// autoreload in the default profile).
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub common: FixShebangArgs,
+    /// Also apply fixes that change behaviour: relink a venv whose base interpreter is gone
+    /// (PD110), enable IPython's autoreload (PD119).
     #[arg(long)]
     pub unsafe_fixes: bool,
 }

@@ -17,9 +17,9 @@ use std::sync::Arc;
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::engine::rules::{self, Rule, Severity};
 use crate::error::BadInput;
 use crate::mirrors::Mirror;
+use crate::rules::{self, Rule, Severity};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -65,9 +65,9 @@ pub fn load(explicit: Option<&Path>) -> Result<UserConfig> {
             .join(" ");
         BadInput::new(format!("config {}: {msg}", path.display()))
     })?;
-    let all = rules::load()?;
+    let all = rules::all()?;
     for key in cfg.ignore.iter().chain(cfg.severity.keys()) {
-        if rules::find(&all, key).is_none() {
+        if rules::find(all, key).is_none() {
             return Err(
                 BadInput::new(format!("config {}: unknown rule {key:?}", path.display()))
                     .hint("`pydoctor rules` lists the ids and names")
@@ -95,35 +95,28 @@ pub fn effective_rules(
     select: &[String],
     ignore: &[String],
 ) -> Result<Vec<Arc<Rule>>> {
-    let all = rules::load()?;
+    let all = rules::all()?;
     for key in select.iter().chain(ignore) {
-        if rules::find(&all, key).is_none() {
+        if rules::find(all, key).is_none() {
             return Err(BadInput::new(format!("unknown rule {key:?}"))
                 .hint("`pydoctor rules` lists the ids and names")
                 .into());
         }
     }
-    let matches = |r: &Rule, keys: &[String]| {
-        keys.iter()
-            .any(|k| r.id.eq_ignore_ascii_case(k) || r.name == *k)
-    };
+    let matches = |r: &Rule, keys: &[String]| keys.iter().any(|k| r.is(k));
     Ok(all
-        .into_iter()
+        .iter()
         .filter(|r| select.is_empty() || matches(r, select))
         .filter(|r| !matches(r, ignore) && !matches(r, &cfg.ignore))
         .map(|r| {
-            let over = cfg
-                .severity
-                .iter()
-                .find(|(k, _)| r.id.eq_ignore_ascii_case(k) || r.name == **k)
-                .map(|(_, s)| *s);
+            let over = cfg.severity.iter().find(|(k, _)| r.is(k)).map(|(_, s)| *s);
             match over {
                 Some(s) if s != r.severity => {
-                    let mut changed = (*r).clone();
+                    let mut changed = (**r).clone();
                     changed.severity = s;
                     Arc::new(changed)
                 }
-                _ => r,
+                _ => Arc::clone(r),
             }
         })
         .collect())

@@ -1,13 +1,14 @@
-//! Entry point: parse, run, map the result to an exit code, print the error chain.
+//! Entry point: parse, run the command, map its status to an exit code. Errors are printed by
+//! the Printer (with their chain and hint).
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use pydoctor::cli::Cli;
+use pydoctor::commands::{self, ExitStatus};
 use pydoctor::error::BadInput;
-use pydoctor::run::{self, EXIT_BAD_INPUT};
+use pydoctor::printer::Printer;
 
 fn main() -> ExitCode {
     // Die quietly on a closed pipe (`pydoctor scan | head`), like other Unix tools.
@@ -16,18 +17,15 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
-    match run::run(&cli) {
-        Ok(code) => ExitCode::from(code),
+    let mut printer = Printer::new(cli.global.format, cli.global.color, cli.global.verbosity());
+    let status = match commands::run(&cli, &mut printer) {
+        Ok(status) => status,
         Err(e) => {
-            let mut err = anstream::stderr();
-            let _ = writeln!(err, "error: {e}");
-            for cause in e.chain().skip(1) {
-                let _ = writeln!(err, "  caused by: {cause}");
-            }
-            if let Some(hint) = e.downcast_ref::<BadInput>().and_then(|b| b.hint.as_deref()) {
-                let _ = writeln!(err, "hint: {hint}");
-            }
-            ExitCode::from(EXIT_BAD_INPUT)
+            let hint = e.downcast_ref::<BadInput>().and_then(|b| b.hint.as_deref());
+            let _ = printer.failure(&e, hint);
+            ExitStatus::BadInput
         }
-    }
+    };
+    let _ = printer.finish();
+    status.into()
 }

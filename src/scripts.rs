@@ -17,37 +17,10 @@ use crate::shebang::{self, Header, NotScript};
 /// Enough for any header: line one plus a trampoline whose path is at most `PATH_MAX` (4 KiB).
 pub const HEAD_MAX: usize = 8192;
 
-/// Identity of a file when it was read; a rewrite checks it again before replacing the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    pub dev: u64,
-    pub ino: u64,
-    pub size: u64,
-    pub mtime_ns: i128,
-    pub mode: u32,
-    pub uid: u32,
-    pub gid: u32,
-}
-
-impl Stamp {
-    pub fn of(m: &fs::Metadata) -> Stamp {
-        Stamp {
-            dev: m.dev(),
-            ino: m.ino(),
-            size: m.size(),
-            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
-            mode: m.mode(),
-            uid: m.uid(),
-            gid: m.gid(),
-        }
-    }
-}
-
 /// An executable regular file in `bin/` that starts with `#!`.
 #[derive(Debug, Clone)]
 pub struct Script {
     pub path: PathBuf,
-    pub stamp: Stamp,
     pub header: Header,
 }
 
@@ -135,11 +108,7 @@ fn read_entry(dir: &File, path: PathBuf) -> Entry {
         Err(e) => return Entry::Unreadable(path, e.to_string()),
     };
     match shebang::parse(&head) {
-        Ok(header) => Entry::Script(Script {
-            path,
-            stamp: Stamp::of(&meta),
-            header,
-        }),
+        Ok(header) => Entry::Script(Script { path, header }),
         Err(NotScript::LineTooLong) => Entry::Overlong(path),
         Err(_) => Entry::Ignored,
     }

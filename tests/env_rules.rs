@@ -9,8 +9,24 @@ use std::process::Command;
 
 use common::*;
 
+/// Every finding of the scan of one env: its own and the machine's.
+fn all_findings(r: &Run) -> Vec<serde_json::Value> {
+    let v = r.json();
+    let mut out = v["envs"][0]["findings"].as_array().unwrap().clone();
+    out.extend(v["machine"]["findings"].as_array().unwrap().iter().cloned());
+    out
+}
+
 fn findings(r: &Run) -> Vec<String> {
-    r.json()["envs"][0]["findings"]
+    all_findings(r)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The rule ids of the machine section alone.
+fn machine_findings(r: &Run) -> Vec<String> {
+    r.json()["machine"]["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -107,6 +123,12 @@ fn shell_variables_and_pip_config() {
     let mut f = findings(&r);
     f.sort();
     assert_eq!(f, ["PD117", "PD118"], "{}", r.stdout);
+    assert_eq!(
+        machine_findings(&r).len(),
+        2,
+        "reported for the machine: {}",
+        r.stdout
+    );
     assert_eq!(r.code, 0, "warnings only");
 
     let conf = tmp.path().join("pip.conf");
@@ -116,9 +138,7 @@ fn shell_variables_and_pip_config() {
     )
     .unwrap();
     let r = scan(&env, &[("PIP_CONFIG_FILE", conf.to_str().unwrap())]);
-    let rules: Vec<String> = r.json()["envs"][0]["findings"]
-        .as_array()
-        .unwrap()
+    let rules: Vec<String> = all_findings(&r)
         .iter()
         .filter(|f| f["path"] == conf.to_str().unwrap())
         .map(|f| f["rule"].as_str().unwrap().to_owned())
@@ -203,9 +223,7 @@ fn user_kernelspec_of_a_moved_env_is_repointed() {
     move_env(&old, &new);
     let jd = jupyter.to_str().unwrap();
     let r = scan(&new, &[("JUPYTER_DATA_DIR", jd)]);
-    let paths: Vec<String> = r.json()["envs"][0]["findings"]
-        .as_array()
-        .unwrap()
+    let paths: Vec<String> = all_findings(&r)
         .iter()
         .filter(|f| f["rule"] == "PD116")
         .map(|f| f["path"].as_str().unwrap().to_owned())

@@ -397,7 +397,8 @@ fn scan_checks_the_configured_pip_index() {
         a.extend(extra.iter().map(|s| s.to_string()));
         a.push(env.display().to_string());
         let (r, _) = run(h, &a);
-        let rules: Vec<String> = r.json()["envs"][0]["findings"]
+        // The user's pip config is the machine's: reported once, in its own section.
+        let rules: Vec<String> = r.json()["machine"]["findings"]
             .as_array()
             .unwrap()
             .iter()
@@ -408,7 +409,7 @@ fn scan_checks_the_configured_pip_index() {
         (r, rules)
     };
 
-    // The retired USTC host from the team notes (offline: no probe leaves the machine).
+    // The retired USTC host from our users' notes (offline: no probe leaves the machine).
     fs::write(
         &pip_conf,
         "[global]\nindex-url = https://pypi.mirrors.ustc.edu.cn/simple/\n",

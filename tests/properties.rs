@@ -1,16 +1,17 @@
 //! Property tests for every parser that reads untrusted bytes: none panics on arbitrary input;
 //! render and parse round-trip; a rewritten script's body is byte-identical past the header.
-//! (Issue 5 extends this with a cargo-fuzz target.)
+//! `fuzz/` runs the same parsers under libFuzzer (`bench/fuzz.sh`).
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
 use pydoctor::activate;
-use pydoctor::engine::{pipconf, rules};
 use pydoctor::env::PyvenvCfg;
 use pydoctor::fix::edit::rewrite_header;
 use pydoctor::mirrors::index;
+use pydoctor::pipconf;
+use pydoctor::rules::registry;
 use pydoctor::shebang::{self, Style};
 
 /// Absolute paths a shebang can carry: no newline, NUL or backslash; spaces and quotes allowed.
@@ -106,10 +107,11 @@ proptest! {
         let _ = activate::rewrite(&text, "/new/env", |_| true);
         let cfg = PyvenvCfg::parse(&text);
         let _ = cfg.command_target();
-        let _ = pipconf::read_ini(&text);
-        let _ = pipconf::ini_problem(&text);
-        let _ = rules::parse_file("fuzz.toml", &text);
-        let _ = pydoctor::mirrors::config::set_pip_index(&text, "https://x/simple");
+        if let Ok(ini) = pipconf::parse(&text) {
+            let _ = ini.index();
+        }
+        let _ = registry::load_from(&[("fuzz.toml", &text)]);
+        let _ = pipconf::set_index(&text, "https://x/simple");
         let _ = pydoctor::mirrors::config::set_uv_index(&text, "https://x/simple");
     }
 

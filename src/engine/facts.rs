@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 
 use crate::activate;
 use crate::env::Env;
+use crate::fsread::{self, Links};
 use crate::paths::{self, is_gone};
 use crate::scripts::{self, BinListing};
 use crate::shebang::Form;
@@ -58,15 +59,17 @@ pub struct Facts {
     /// Programs named by `#!/usr/bin/env X`, and whether PATH has them.
     pub env_programs: HashMap<String, bool>,
     pub own_python: OwnPython,
+    /// When `own_python` dangles: an installed interpreter of the same X.Y to relink to.
+    pub relink_base: Option<PathBuf>,
     /// pyvenv.cfg `home`, and whether it exists.
     pub home: Option<(PathBuf, bool)>,
     pub activates: Vec<ActivateFile>,
     /// Where the environment used to live, inferred from the scripts, pyvenv.cfg `command`,
     /// then the activate scripts.
     pub old_root: Option<PathBuf>,
-    /// The package indexes pip is configured to use for this environment.
-    pub pip: Vec<super::pipconf::PipIndex>,
-    /// pip config files pip would refuse to parse, with the reason.
+    /// The package indexes the environment's own `pip.conf` sets.
+    pub pip: Vec<super::pip::PipIndex>,
+    /// The environment's own `pip.conf` when pip would refuse to parse it, with the reason.
     pub pip_config_errors: Vec<(PathBuf, String)>,
     /// `lib/pythonX.Y` folders present.
     pub lib_versions: Vec<String>,
@@ -74,10 +77,6 @@ pub struct Facts {
     pub kernels: Vec<Kernel>,
     /// IPython is installed in this environment.
     pub ipython: bool,
-    /// The IPython profile config and whether it enables autoreload (`None`: no profile).
-    pub ipython_profile: Option<(PathBuf, bool)>,
-    /// The process environment that affects every interpreter.
-    pub process: ProcessVars,
 }
 
 /// A Jupyter kernelspec and the interpreter it starts.
@@ -88,30 +87,8 @@ pub struct Kernel {
     pub exists: bool,
 }
 
-/// Environment variables that change how any interpreter starts.
-#[derive(Debug, Clone, Default)]
-pub struct ProcessVars {
-    /// `$VIRTUAL_ENV` when it names a directory that does not exist.
-    pub stale_virtual_env: Option<PathBuf>,
-    pub pythonhome: Option<String>,
-}
-
-impl ProcessVars {
-    pub fn read() -> ProcessVars {
-        let stale_virtual_env = std::env::var_os("VIRTUAL_ENV")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .filter(|p| !p.is_dir());
-        let pythonhome = std::env::var("PYTHONHOME").ok().filter(|v| !v.is_empty());
-        ProcessVars {
-            stale_virtual_env,
-            pythonhome,
-        }
-    }
-}
-
 /// Kernelspecs in `dir/*/kernel.json`.
-fn kernels_in(dir: &Path) -> Vec<Kernel> {
+pub fn kernels_in(dir: &Path) -> Vec<Kernel> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -119,7 +96,7 @@ fn kernels_in(dir: &Path) -> Vec<Kernel> {
         .flatten()
         .filter_map(|e| {
             let path = e.path().join("kernel.json");
-            let text = fs::read(&path).ok()?;
+            let text = fsread::read_bytes(&path, fsread::CONFIG_CAP, Links::Follow).ok()?;
             let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
             let argv0 = v.get("argv")?.get(0)?.as_str()?.to_owned();
             // A bare name (`python3`) is looked up on PATH by Jupyter.
@@ -139,46 +116,27 @@ fn kernels_in(dir: &Path) -> Vec<Kernel> {
     out
 }
 
-/// The user's Jupyter kernels folder (`$JUPYTER_DATA_DIR`, else `$XDG_DATA_HOME/jupyter`).
-fn user_kernels_dir() -> Option<PathBuf> {
-    std::env::var_os("JUPYTER_DATA_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_DATA_HOME")
-                .filter(|v| !v.is_empty())
-                .map(|d| PathBuf::from(d).join("jupyter"))
-        })
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/jupyter")))
-        .map(|d| d.join("kernels"))
-}
-
-/// The env's own kernelspecs, plus broken ones in the user's Jupyter folder that clearly
-/// belong to this env (their interpreter lies under its current or former location).
-fn kernels(root: &Path, old_root: Option<&Path>) -> Vec<Kernel> {
-    let mut out = kernels_in(&root.join("share/jupyter/kernels"));
-    if let Some(dir) = user_kernels_dir() {
-        out.extend(kernels_in(&dir).into_iter().filter(|k| {
-            let p = Path::new(&k.argv0);
-            !k.exists && (p.starts_with(root) || old_root.is_some_and(|o| p.starts_with(o)))
-        }));
-    }
-    out
-}
-
-fn ipython_profile() -> Option<(PathBuf, bool)> {
-    let dir = std::env::var_os("IPYTHONDIR")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".ipython")))?;
-    let path = dir.join("profile_default/ipython_config.py");
-    let text = fs::read_to_string(&path).ok()?;
-    let enabled = text
-        .lines()
-        .any(|l| !l.trim_start().starts_with('#') && l.contains("autoreload"));
-    Some((path, enabled))
-}
-
 impl Facts {
+    /// Facts of an environment with nothing in it (the start of a gather, and of unit tests).
+    pub fn empty(env: Env) -> Facts {
+        Facts {
+            env,
+            listing: BinListing::default(),
+            states: Vec::new(),
+            env_programs: HashMap::new(),
+            own_python: OwnPython::Absent,
+            relink_base: None,
+            home: None,
+            activates: Vec::new(),
+            old_root: None,
+            pip: Vec::new(),
+            pip_config_errors: Vec::new(),
+            lib_versions: Vec::new(),
+            kernels: Vec::new(),
+            ipython: false,
+        }
+    }
+
     /// Each script with its interpreter's state.
     pub fn scripts(&self) -> impl Iterator<Item = (&scripts::Script, &InterpState)> {
         self.listing.scripts.iter().zip(&self.states)
@@ -191,7 +149,7 @@ impl Facts {
 }
 
 /// Gather the facts about one environment.
-pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>, process: ProcessVars) -> Result<Facts> {
+pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
     let bin = env.bin();
     let listing = match scripts::read_bin(&bin) {
         Ok(l) => l,
@@ -236,11 +194,7 @@ pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>, process: ProcessVars
         .iter()
         .filter_map(|name| {
             let path = bin.join(name);
-            let meta = fs::symlink_metadata(&path).ok()?;
-            if !meta.is_file() || meta.len() > 1 << 20 {
-                return None;
-            }
-            let text = fs::read(&path).ok()?;
+            let text = fsread::read_bytes(&path, fsread::CONFIG_CAP, Links::Refuse).ok()?;
             let values = activate::assignments(&String::from_utf8_lossy(&text))
                 .into_iter()
                 .map(|a| a.value)
@@ -264,25 +218,27 @@ pub fn gather(env: Env, pip: Vec<super::pipconf::PipIndex>, process: ProcessVars
             .join(format!("lib/python{v}/site-packages/IPython"))
             .is_dir()
     });
+    let relink_base = match &own_python {
+        OwnPython::Dangling { .. } => crate::env::base::major_minor(&env)
+            .and_then(|mm| crate::env::base::installed(&mm).into_iter().next()),
+        _ => None,
+    };
     let mut facts = Facts {
-        env,
+        own_python,
+        relink_base,
+        home,
+        activates,
+        pip_config_errors: super::pip::invalid_files(Some(&env_root)),
+        pip,
+        lib_versions,
+        ipython,
+        kernels: kernels_in(&env_root.join("share/jupyter/kernels")),
         listing,
         states,
         env_programs,
-        own_python,
-        home,
-        activates,
-        old_root: None,
-        pip_config_errors: super::pipconf::invalid_files(Some(&env_root)),
-        pip,
-        lib_versions,
-        kernels: Vec::new(),
-        ipython,
-        ipython_profile: if ipython { ipython_profile() } else { None },
-        process,
+        ..Facts::empty(env)
     };
     facts.old_root = infer_old_root(&facts);
-    facts.kernels = kernels(&env_root, facts.old_root.as_deref());
     Ok(facts)
 }
 

@@ -1,10 +1,9 @@
-//! The rules engine: gather facts about each environment, run every rule's detector, return
-//! findings. Never prints.
+//! The engine: gather facts about each environment and once about the machine, run the rules'
+//! detectors, and return findings that carry their fixes. Never prints.
 
-pub mod detect;
 pub mod facts;
-pub mod pipconf;
-pub mod rules;
+pub mod machine;
+pub mod pip;
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
@@ -13,34 +12,25 @@ use std::sync::Arc;
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::env::Env;
+use crate::env::{Env, EnvError};
+pub use crate::rules::Severity;
+use crate::rules::{Detector, Fix, Hit, Rule};
 pub use facts::Facts;
-pub use rules::{Rule, Safety, Severity};
+pub use machine::MachineFacts;
 
-/// One problem found by one rule.
+/// One problem found by one rule, and how to repair it.
 #[derive(Debug, Clone)]
 pub struct Finding {
     /// Shared, not copied: a bin/ of 5,000 broken scripts makes 5,000 findings of one rule.
     pub rule: Arc<Rule>,
     pub path: PathBuf,
     pub message: String,
-    /// The command that fixes it, if any (shared by every finding of a rule in one env).
-    pub fix: Option<Arc<str>>,
-    /// The interpreter (or path) the message is about.
-    pub subject: Option<String>,
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
     pub fn severity(&self) -> Severity {
         self.rule.severity
-    }
-
-    pub fn fix_kind(&self) -> Option<&str> {
-        self.rule.fix.as_ref().map(|f| f.kind.as_str())
-    }
-
-    pub fn safety(&self) -> Option<Safety> {
-        self.rule.fix.as_ref().map(|f| f.safety)
     }
 }
 
@@ -55,9 +45,34 @@ impl EnvReport {
     pub fn env(&self) -> &Env {
         &self.facts.env
     }
+}
+
+/// Problems of the process or the user, reported once per run.
+#[derive(Debug, Default)]
+pub struct MachineReport {
+    pub facts: MachineFacts,
+    pub findings: Vec<Finding>,
+}
+
+/// The result of a scan: each environment (in the order given) and the machine.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub envs: Vec<EnvReport>,
+    pub errors: Vec<EnvError>,
+    pub machine: MachineReport,
+}
+
+impl Report {
+    /// Every finding, the machine's first.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.machine
+            .findings
+            .iter()
+            .chain(self.envs.iter().flat_map(|r| &r.findings))
+    }
 
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(Finding::severity).max()
+        self.findings().map(Finding::severity).max()
     }
 }
 
@@ -69,31 +84,21 @@ fn fill(template: &str, vars: &[(&str, String)]) -> String {
     out
 }
 
-/// Run `rules` over the facts of one environment.
-pub fn evaluate(rules: &[Arc<Rule>], facts: Facts) -> EnvReport {
-    let env_arg = shell_words::quote(&facts.env.root.to_string_lossy()).into_owned();
-    let mut findings = Vec::new();
-    for rule in rules.iter().filter(|r| r.applies_to(facts.env.kind)) {
-        let fix: Option<Arc<str>> = rule.fix_command(&env_arg).map(Into::into);
-        for h in detect::run(&rule.detect, &facts) {
-            let subject = h
-                .vars
-                .iter()
-                .find(|(k, _)| *k == "interpreter")
-                .map(|(_, v)| v.clone());
-            findings.push(Finding {
-                rule: Arc::clone(rule),
-                path: h.path,
-                message: fill(&rule.message, &h.vars),
-                fix: fix.clone(),
-                subject,
-            });
-        }
+fn finding(rule: &Arc<Rule>, h: Hit) -> Finding {
+    Finding {
+        rule: Arc::clone(rule),
+        message: fill(&rule.message, &h.vars),
+        path: h.path,
+        fix: h.fix,
     }
+}
+
+/// Most severe first, then by rule and path: the order of every report.
+fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         b.severity()
             .cmp(&a.severity())
-            .then_with(|| a.rule.id.cmp(&b.rule.id))
+            .then_with(|| a.rule.code.cmp(&b.rule.code))
             .then_with(|| {
                 a.path
                     .as_os_str()
@@ -101,7 +106,34 @@ pub fn evaluate(rules: &[Arc<Rule>], facts: Facts) -> EnvReport {
                     .cmp(b.path.as_os_str().as_bytes())
             })
     });
+}
+
+/// Run `rules` over the facts of one environment.
+pub fn evaluate(rules: &[Arc<Rule>], facts: Facts) -> EnvReport {
+    let mut findings = Vec::new();
+    for rule in rules.iter().filter(|r| r.applies_to(facts.env.kind)) {
+        let hits = match rule.code.detector() {
+            Detector::Env(d) | Detector::Both(d, _) => d(&facts),
+            Detector::Machine(_) => continue,
+        };
+        findings.extend(hits.into_iter().map(|h| finding(rule, h)));
+    }
+    sort(&mut findings);
     EnvReport { facts, findings }
+}
+
+/// Run the machine-wide `rules` over the machine's facts.
+pub fn evaluate_machine(rules: &[Arc<Rule>], facts: MachineFacts) -> MachineReport {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let hits = match rule.code.detector() {
+            Detector::Machine(d) | Detector::Both(_, d) => d(&facts),
+            Detector::Env(_) => continue,
+        };
+        findings.extend(hits.into_iter().map(|h| finding(rule, h)));
+    }
+    sort(&mut findings);
+    MachineReport { facts, findings }
 }
 
 /// What a scan may do beyond reading the environments.
@@ -111,25 +143,46 @@ pub struct ScanOptions {
     pub offline: bool,
 }
 
-/// Scan several environments in parallel; results keep the input order. Configured pip
-/// indexes are probed once for all environments, unless offline.
-pub fn scan(rules: &[Arc<Rule>], envs: Vec<Env>, opts: ScanOptions) -> Vec<Result<EnvReport>> {
-    let mut pip: Vec<Vec<pipconf::PipIndex>> = envs
+/// Scan several environments in parallel (results keep the input order), then the machine.
+/// Configured pip indexes are probed once for all, unless offline.
+pub fn scan(rules: &[Arc<Rule>], envs: Vec<Env>, opts: ScanOptions) -> Report {
+    let mut site: Vec<Vec<pip::PipIndex>> = envs
         .iter()
-        .map(|e| pipconf::configured(Some(&e.root)))
+        .map(|e| pip::configured(Some(&e.root)))
         .collect();
+    let mut user = pip::configured(None);
     let wants_probe = rules
         .iter()
-        .any(|r| r.detect.kind == "pip-index-unreachable");
+        .any(|r| r.code == crate::rules::Code::PipIndexUnreachable);
     if !opts.offline && wants_probe {
-        let problems = pipconf::probe_urls(pip.iter().flatten().map(|p| p.url.as_str()));
-        for p in pip.iter_mut().flatten() {
+        let urls = user
+            .iter()
+            .chain(site.iter().flatten())
+            .map(|p| p.url.as_str());
+        let problems = pip::probe_urls(urls);
+        for p in user.iter_mut().chain(site.iter_mut().flatten()) {
             p.unreachable = problems.get(&p.url).cloned();
         }
     }
-    let process = facts::ProcessVars::read();
-    envs.into_par_iter()
-        .zip(pip)
-        .map(|(env, pip)| Ok(evaluate(rules, facts::gather(env, pip, process.clone())?)))
-        .collect()
+    let roots: Vec<PathBuf> = envs.iter().map(|e| e.root.clone()).collect();
+    let results: Vec<Result<EnvReport>> = envs
+        .into_par_iter()
+        .zip(site)
+        .map(|(env, pip)| Ok(evaluate(rules, facts::gather(env, pip)?)))
+        .collect();
+    let mut report = Report::default();
+    for (path, r) in roots.into_iter().zip(results) {
+        match r {
+            Ok(r) => report.envs.push(r),
+            Err(e) => report.errors.push(EnvError {
+                path,
+                message: format!("{e:#}"),
+                hint: None,
+            }),
+        }
+    }
+    let scanned: Vec<&Facts> = report.envs.iter().map(|r| &r.facts).collect();
+    let machine = machine::gather(&scanned, user);
+    report.machine = evaluate_machine(rules, machine);
+    report
 }

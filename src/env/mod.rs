@@ -1,5 +1,6 @@
 //! What a Python environment is and how `ENV` arguments resolve to environments. Never prints.
 
+pub mod base;
 pub mod discover;
 pub mod pyvenv;
 
@@ -8,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::error::BadInput;
@@ -16,7 +17,7 @@ use crate::paths;
 pub use pyvenv::PyvenvCfg;
 
 /// Which tool made an environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EnvKind {
     /// `python -m venv`.
@@ -141,47 +142,66 @@ fn lib_python_version(root: &Path) -> Option<String> {
     versions.pop()
 }
 
-/// Where the environments to work on came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Argument,
-    VirtualEnvVar,
-    CondaPrefixVar,
-    WorkingDir,
-    /// Machine-wide discovery (`--all`, or nothing named and nothing active).
-    Discovered,
+/// An `ENV` that could not be used (or an environment that could not be scanned), and why.
+#[derive(Debug, Clone)]
+pub struct EnvError {
+    pub path: PathBuf,
+    pub message: String,
+    pub hint: Option<String>,
 }
 
-/// Resolved environments, where they came from, and folders discovery could not read.
+/// What to do when no `ENV` is given and none is active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenNone {
+    /// Discover every environment on the machine (`scan`).
+    Discover,
+    /// Stop and ask for `--all` (writes are never machine-wide by accident).
+    AskForAll,
+}
+
+/// Resolved environments, whether they were discovered, folders discovery could not read,
+/// and the arguments that named no environment.
 pub struct Resolved {
     pub envs: Vec<Env>,
-    pub source: Source,
+    pub discovered: bool,
     pub problems: Vec<String>,
+    pub errors: Vec<EnvError>,
 }
 
-/// Resolve `ENV` arguments (DESIGN §1). With none: `$VIRTUAL_ENV`, `$CONDA_PREFIX`, `./.venv`,
-/// `./venv`, then machine-wide discovery. `all` discovers regardless. A directory that holds
-/// environments (a conda `envs/` folder) yields each of them.
-pub fn resolve(args: &[PathBuf], all: bool, extra_roots: &[PathBuf]) -> Result<Resolved> {
-    let simple = |envs, source| Resolved {
+/// Resolve `ENV` arguments. With none: `$VIRTUAL_ENV`, `$CONDA_PREFIX`, `./.venv`, `./venv`,
+/// then `when_none`. `all` discovers regardless. A directory that holds environments (a conda
+/// `envs/` folder) yields each of them. A bad argument is an error of its own; the others are
+/// still resolved.
+pub fn resolve(
+    args: &[PathBuf],
+    all: bool,
+    extra_roots: &[PathBuf],
+    when_none: WhenNone,
+) -> Result<Resolved> {
+    let simple = |envs| Resolved {
         envs,
-        source,
+        discovered: false,
         problems: Vec::new(),
+        errors: Vec::new(),
     };
     if all {
         return discovered(extra_roots);
     }
     if !args.is_empty() {
-        let mut envs = Vec::new();
+        let mut out = simple(Vec::new());
         for a in args {
-            envs.extend(resolve_one(a)?);
+            match resolve_one(a) {
+                Ok(envs) => out.envs.extend(envs),
+                Err(e) => out.errors.push(EnvError {
+                    path: a.clone(),
+                    hint: e.downcast_ref::<BadInput>().and_then(|b| b.hint.clone()),
+                    message: e.to_string(),
+                }),
+            }
         }
-        return Ok(simple(envs, Source::Argument));
+        return Ok(out);
     }
-    for (var, source) in [
-        ("VIRTUAL_ENV", Source::VirtualEnvVar),
-        ("CONDA_PREFIX", Source::CondaPrefixVar),
-    ] {
+    for var in ["VIRTUAL_ENV", "CONDA_PREFIX"] {
         if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
             let p = PathBuf::from(v);
             if !p.is_dir() {
@@ -192,16 +212,23 @@ pub fn resolve(args: &[PathBuf], all: bool, extra_roots: &[PathBuf]) -> Result<R
                 .hint("pass the environment's path, or run `deactivate` first")
                 .into());
             }
-            return Ok(simple(resolve_one(&p)?, source));
+            return Ok(simple(resolve_one(&p)?));
         }
     }
     for name in [".venv", "venv"] {
         let p = Path::new(name);
         if p.is_dir() {
-            return Ok(simple(resolve_one(p)?, Source::WorkingDir));
+            return Ok(simple(resolve_one(p)?));
         }
     }
-    discovered(extra_roots)
+    match when_none {
+        WhenNone::Discover => discovered(extra_roots),
+        WhenNone::AskForAll => Err(BadInput::new(
+            "no environment given and none active ($VIRTUAL_ENV, $CONDA_PREFIX, ./.venv, ./venv)",
+        )
+        .hint("pass the environment's path, or --all to fix every environment on the machine")
+        .into()),
+    }
 }
 
 fn discovered(extra_roots: &[PathBuf]) -> Result<Resolved> {
@@ -216,8 +243,9 @@ fn discovered(extra_roots: &[PathBuf]) -> Result<Resolved> {
     }
     Ok(Resolved {
         envs: d.envs,
-        source: Source::Discovered,
+        discovered: true,
         problems: d.problems,
+        errors: Vec::new(),
     })
 }
 

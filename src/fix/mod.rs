@@ -1,33 +1,29 @@
-//! Turning findings into edits and applying them atomically. `plan` chooses targets, `edit`
-//! computes new bytes (pure), `apply` writes them crash-safely.
+//! Fixes follow findings: `fix` applies exactly the fixes carried by the findings that `scan`
+//! shows with the same options. `plan` turns each finding's [`FixAction`] into a job (pure new
+//! bytes from current bytes), `write` applies the batch crash-safely and journals it.
 
-pub mod apply;
 pub mod edit;
 pub mod plan;
 pub mod relink;
-pub mod undo;
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::activate;
-use crate::engine::EnvReport;
-use crate::engine::facts::OwnPython;
+use crate::engine::{EnvReport, Finding, MachineReport, Severity};
 use crate::env::Env;
-use crate::paths;
+use crate::rules::{Applicability, FixAction};
 use crate::shebang::Style;
-use apply::{Job, Outcome};
+use crate::write::{self, Job, Outcome, journal};
 
-/// Which fixes to apply.
+/// Which findings a command fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// `fix-shebang`: interpreter lines only.
+    /// `fix-shebang`: the interpreter lines of scripts in `bin/`.
     Shebangs,
-    /// `fix`: every safe fix (interpreter lines, activate scripts, pyvenv.cfg `command`).
-    AllSafe,
+    /// `fix`: every rule.
+    AllRules,
 }
 
 #[derive(Debug, Clone)]
@@ -54,10 +50,11 @@ pub struct NotDone {
     pub reason: String,
 }
 
-/// What fixing one environment did.
+/// What fixing one environment (or the machine's user files) did.
 #[derive(Debug)]
 pub struct EnvFix {
-    pub env: Env,
+    /// `None`: the user's files (kernelspecs, IPython profile) that machine findings name.
+    pub env: Option<Env>,
     pub dry_run: bool,
     pub changed: Vec<Changed>,
     /// Problems deliberately left alone, with the reason.
@@ -70,6 +67,18 @@ pub struct EnvFix {
 }
 
 impl EnvFix {
+    fn new(env: Option<Env>, dry_run: bool) -> EnvFix {
+        EnvFix {
+            env,
+            dry_run,
+            changed: Vec::new(),
+            skipped: Vec::new(),
+            failed: Vec::new(),
+            warnings: Vec::new(),
+            stale_temps_removed: 0,
+        }
+    }
+
     /// File one job's outcome under changed, skipped or failed.
     fn record(&mut self, path: PathBuf, from: String, to: String, outcome: Outcome) {
         match outcome {
@@ -84,16 +93,47 @@ impl EnvFix {
             Outcome::Failed(reason) => self.failed.push(NotDone { path, reason }),
         }
     }
+
+    /// Some problem is left: a file skipped or failed.
+    pub fn incomplete(&self) -> bool {
+        !self.skipped.is_empty() || !self.failed.is_empty()
+    }
 }
 
-struct Planned {
-    job: Job,
-    from: String,
-    to: String,
+/// A job and how to describe it (`from -> to`).
+pub struct Planned {
+    pub job: Job,
+    pub from: String,
+    pub to: String,
 }
 
-fn lossy(p: &Path) -> String {
-    p.display().to_string()
+/// What `opts` does with finding `f`: `Ok(Some(action))` applies it, `Ok(None)` leaves it for
+/// the report, `Err(reason)` reports it as skipped (an error nobody will repair in this run).
+fn decide<'a>(f: &'a Finding, opts: &Options) -> Result<Option<&'a FixAction>, String> {
+    if opts.scope == Scope::Shebangs && !f.rule.code.in_fix_shebang() {
+        return Ok(None);
+    }
+    let leave = |reason: String| {
+        if f.severity() == Severity::Error {
+            Err(reason)
+        } else {
+            Ok(None)
+        }
+    };
+    let title = &f.rule.title;
+    let Some(fix) = &f.fix else {
+        return leave(format!(
+            "{title}; no automatic fix (`pydoctor explain {}`)",
+            f.rule.id
+        ));
+    };
+    match fix.applicability {
+        Applicability::Safe => Ok(Some(&fix.action)),
+        Applicability::Unsafe if opts.unsafe_fixes && opts.scope == Scope::AllRules => {
+            Ok(Some(&fix.action))
+        }
+        Applicability::Unsafe | Applicability::Manual => leave(format!("{title}; {}", fix.command)),
+    }
 }
 
 /// Refuse to write through a `bin/` that is a symlink leading out of the environment.
@@ -113,354 +153,132 @@ fn check_bin_inside(env: &Env) -> Result<()> {
     Ok(())
 }
 
-fn shebang_jobs(report: &EnvReport, opts: &Options, skipped: &mut Vec<NotDone>) -> Vec<Planned> {
-    let f = &report.facts;
-    let flagged: HashSet<&Path> = report
-        .findings
-        .iter()
-        .filter(|x| x.fix_kind() == Some("rewrite-shebang"))
-        .map(|x| x.path.as_path())
-        .collect();
-    let relocatable = opts.style == Style::Relocatable;
-    let mut out = Vec::new();
-    for (s, state) in f.scripts() {
-        let wanted = flagged.contains(s.path.as_path())
-            || (relocatable && plan::runs_own_interpreter(f, s, state));
-        if !wanted {
-            continue;
-        }
-        let target = match plan::target(f, s, state, opts.python.as_deref()) {
-            Ok(t) => t,
-            Err(reason) => {
-                skipped.push(NotDone {
-                    path: s.path.clone(),
-                    reason,
-                });
-                continue;
-            }
-        };
-        if relocatable && target.parent() != Some(f.env.bin().as_path()) {
-            skipped.push(NotDone {
-                path: s.path.clone(),
-                reason: format!(
-                    "--relocatable needs an interpreter in {}, not {}",
-                    f.env.bin().display(),
-                    target.display()
-                ),
-            });
-            continue;
-        }
-        let from = s.header.interpreter().map(lossy).unwrap_or_default();
-        let to = lossy(&target);
-        // Python decodes every line of a script, line one too: a path that is not UTF-8 breaks
-        // the script in any header that spells it out. uv's relocatable form names only the
-        // interpreter's file name, so it is used instead when the interpreter sits beside the
-        // script (and refused otherwise).
-        let style = if target.to_str().is_none() {
-            if target.parent() == s.path.parent()
-                && target.file_name().and_then(|n| n.to_str()).is_some()
-            {
-                Style::Relocatable
-            } else {
-                skipped.push(NotDone {
-                    path: s.path.clone(),
-                    reason: "the interpreter's path is not UTF-8, which Python cannot read in a \
-                             script header; rename the folder"
-                        .into(),
-                });
-                continue;
-            }
-        } else {
-            opts.style
-        };
-        let compute: apply::Compute = Box::new(move |content: &[u8]| {
-            let edit = edit::rewrite_header(content, &target, style)?;
-            Ok(edit.map(|e| {
-                let mut out = e.new_head;
-                out.extend_from_slice(&content[e.keep_from..]);
-                out
-            }))
-        });
-        out.push(Planned {
-            job: Job {
-                path: s.path.clone(),
-                compute,
-            },
-            from,
-            to,
-        });
-    }
-    out
-}
-
-/// What `--unsafe-fixes` appends to the IPython profile (traitlets config lists append lazily,
-/// so this works whether or not the profile already sets them).
-const AUTORELOAD: &str = "\n# Added by pydoctor (PD119): reload edited modules before running each cell.\n\
-c.InteractiveShellApp.extensions.append(\"autoreload\")\n\
-c.InteractiveShellApp.exec_lines.append(\"%autoreload 2\")\n";
-
-/// Point a kernel.json's `argv[0]` at `new`, changing only that string.
-fn kernelspec_argv0(content: &[u8], new: &str) -> Result<Option<Vec<u8>>, String> {
-    let text = std::str::from_utf8(content).map_err(|_| "not UTF-8".to_string())?;
-    let v: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    let old = v
-        .get("argv")
-        .and_then(|a| a.get(0))
-        .and_then(|a| a.as_str())
-        .ok_or("no argv[0]")?;
-    if old == new {
-        return Ok(None);
-    }
-    let (old_js, new_js) = (
-        serde_json::to_string(old).map_err(|e| e.to_string())?,
-        serde_json::to_string(new).map_err(|e| e.to_string())?,
-    );
-    let start = text.find("\"argv\"").ok_or("no argv key")?;
-    let at = text[start..]
-        .find(&old_js)
-        .ok_or("argv[0] not found as written")?
-        + start;
-    let out = format!("{}{}{}", &text[..at], new_js, &text[at + old_js.len()..]);
-    let check: serde_json::Value = serde_json::from_str(&out).map_err(|e| e.to_string())?;
-    if check["argv"][0] != new {
-        return Err("could not rewrite argv[0] safely".into());
-    }
-    Ok(Some(out.into_bytes()))
-}
-
-fn activate_jobs(
-    report: &EnvReport,
-    unsafe_fixes: bool,
-    skipped: &mut Vec<NotDone>,
-) -> Vec<Planned> {
-    let f = &report.facts;
-    let root = f.env.root.clone();
-    let mut out = Vec::new();
-    for x in &report.findings {
-        let stale_from = x.subject.clone().unwrap_or_default();
-        let compute: apply::Compute = match x.fix_kind() {
-            Some("rewrite-activate") => {
-                let root_s = lossy(&root);
-                let root_c = root.clone();
-                let compute: apply::Compute = Box::new(move |content: &[u8]| {
-                    let text = std::str::from_utf8(content)
-                        .map_err(|_| "not UTF-8 text; left as is".to_string())?;
-                    let is_stale = |v: &str| {
-                        Path::new(v) != root_c && !paths::same_file(Path::new(v), &root_c)
-                    };
-                    activate::rewrite(text, &root_s, is_stale)
-                        .map(|o| o.map(String::into_bytes))
-                        .map_err(str::to_owned)
-                });
-                compute
-            }
-            Some("rewrite-pyvenv-command") => {
-                let old = stale_from.clone();
-                let new = lossy(&root);
-                let compute: apply::Compute = Box::new(move |content: &[u8]| {
-                    let text = String::from_utf8_lossy(content);
-                    let mut changed = false;
-                    let lines: Vec<String> = text
-                        .split_inclusive('\n')
-                        .map(|l| {
-                            let key = l.split('=').next().unwrap_or("").trim();
-                            if key == "command" && l.trim_end().ends_with(old.as_str()) {
-                                changed = true;
-                                let cut = l.trim_end().len() - old.len();
-                                format!("{}{}{}", &l[..cut], new, &l[l.trim_end().len()..])
-                            } else {
-                                l.to_owned()
-                            }
-                        })
-                        .collect();
-                    Ok(changed.then(|| lines.concat().into_bytes()))
-                });
-                compute
-            }
-            Some("rewrite-kernelspec") => {
-                let bin = f.env.bin();
-                let Some(new) = ["python", "python3"]
-                    .iter()
-                    .map(|n| bin.join(n))
-                    .find(|p| p.is_file())
-                else {
-                    skipped.push(NotDone {
-                        path: x.path.clone(),
-                        reason: "this environment has no working bin/python".into(),
-                    });
-                    continue;
-                };
-                let new = lossy(&new);
-                let compute: apply::Compute =
-                    Box::new(move |content: &[u8]| kernelspec_argv0(content, &new));
-                compute
-            }
-            Some("enable-autoreload") if unsafe_fixes => {
-                if !x.path.is_file() {
-                    skipped.push(NotDone {
-                        path: x.path.clone(),
-                        reason: "no IPython profile yet: run `ipython profile create`, then again"
-                            .into(),
-                    });
-                    continue;
-                }
-                let compute: apply::Compute = Box::new(|content: &[u8]| {
-                    let mut out = content.to_vec();
-                    if !out.is_empty() && !out.ends_with(b"\n") {
-                        out.push(b'\n');
-                    }
-                    out.extend_from_slice(AUTORELOAD.as_bytes());
-                    Ok(Some(out))
-                });
-                compute
-            }
-            _ => continue,
-        };
-        out.push(Planned {
-            job: Job {
-                path: x.path.clone(),
-                compute,
-            },
-            from: stale_from,
-            to: lossy(&root),
-        });
-    }
-    out
-}
-
-/// Apply the fixes `opts` selects to one scanned environment.
+/// Apply the fixes of one scanned environment's findings that `opts` selects.
 pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     let env = report.facts.env.clone();
     check_bin_inside(&env)?;
-    let mut skipped = Vec::new();
-    let failed = Vec::new();
-    let mut warnings = Vec::new();
-
-    let mut relinked = Vec::new();
-    if let OwnPython::Dangling { path, target } = &report.facts.own_python {
-        let mm = relink::major_minor(&env);
-        let base = mm
-            .as_deref()
-            .and_then(|mm| relink::candidates(mm).into_iter().next());
-        match (opts.unsafe_fixes && opts.scope == Scope::AllSafe, base) {
-            (true, Some(exe)) => {
-                for (link, old) in relink::relink(&env, &exe, opts.dry_run)? {
-                    relinked.push(Changed {
+    let mut fix = EnvFix::new(Some(env.clone()), opts.dry_run);
+    let mut planned = Vec::new();
+    let mut shebangs = Vec::new();
+    let mut relinked = false;
+    for f in &report.findings {
+        match decide(f, opts) {
+            Err(reason) => fix.skipped.push(NotDone {
+                path: f.path.clone(),
+                reason,
+            }),
+            Ok(None) => {}
+            Ok(Some(FixAction::Shebang)) => shebangs.push(f.path.as_path()),
+            // PD110 and PD111 share one relink.
+            Ok(Some(FixAction::Relink { .. })) if relinked => {}
+            Ok(Some(FixAction::Relink { base })) => {
+                relinked = true;
+                for (link, old) in relink::relink(&env, base, opts.dry_run)? {
+                    fix.changed.push(Changed {
                         path: link,
                         from: old.display().to_string(),
-                        to: exe.display().to_string(),
+                        to: base.display().to_string(),
                         diff: String::new(),
                     });
                 }
             }
-            (unsafe_ok, base) => {
-                let py = mm
-                    .as_deref()
-                    .map_or("python3".to_owned(), |m| format!("python{m}"));
-                let how = match (unsafe_ok, base) {
-                    (false, Some(exe)) => format!(
-                        "`pydoctor fix --unsafe-fixes` relinks it to {}",
-                        exe.display()
-                    ),
-                    _ => format!(
-                        "no installed {py} found; recreate: {py} -m venv --clear {}",
-                        env.root.display()
-                    ),
-                };
-                skipped.push(NotDone {
-                    path: path.clone(),
-                    reason: format!(
-                        "the environment's own interpreter is gone (link to {}); rewriting \
-                         interpreter lines cannot help: {how}",
-                        target.display()
-                    ),
-                });
-            }
+            Ok(Some(action)) => match plan::file_job(f, action, &env.root) {
+                Ok(p) => planned.push(p),
+                Err(reason) => fix.skipped.push(NotDone {
+                    path: f.path.clone(),
+                    reason,
+                }),
+            },
         }
     }
-    for p in &report.facts.listing.overlong {
-        skipped.push(NotDone {
-            path: p.clone(),
-            reason: "line one is longer than any kernel reads; not a script pydoctor can repair"
-                .into(),
-        });
-    }
-
-    let mut planned = shebang_jobs(report, opts, &mut skipped);
-    if opts.scope == Scope::AllSafe {
-        planned.extend(activate_jobs(report, opts.unsafe_fixes, &mut skipped));
-    }
+    planned.extend(plan::shebang_jobs(
+        &report.facts,
+        &shebangs,
+        opts,
+        &mut fix.skipped,
+    ));
 
     // Serialise writers on this environment; clean up after a run that was killed.
-    let _lock = (!opts.dry_run).then(|| apply::lock_dir(&env.root));
-    let mut stale_temps_removed = 0;
+    let _lock = (!opts.dry_run).then(|| write::lock_dir(&env.root));
     if !opts.dry_run {
-        for dir in [env.bin(), env.root.clone(), undo::dir(&env.root)] {
-            match apply::remove_stale_temps(&dir) {
-                Ok(n) => stale_temps_removed += n,
+        for dir in [env.bin(), env.root.clone(), journal::dir(&env.root)] {
+            match write::remove_stale_temps(&dir) {
+                Ok(n) => fix.stale_temps_removed += n,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => warnings.push(format!(
+                Err(e) => fix.warnings.push(format!(
                     "could not clean temp files in {}: {e}",
                     dir.display()
                 )),
             }
         }
     }
-
-    let (jobs, labels): (Vec<Job>, Vec<(String, String)>) =
-        planned.into_iter().map(|p| (p.job, (p.from, p.to))).unzip();
     let root = env.root.clone();
-    let journal = |edits: &[(&Path, &apply::Edit)]| undo::write(&root, edits).map(|_| ());
-    let batch = apply::run(&jobs, opts.dry_run, Some(&journal));
-    warnings.extend(batch.warnings);
-    let mut fix = EnvFix {
-        env,
-        dry_run: opts.dry_run,
-        changed: relinked,
-        skipped,
-        failed,
-        warnings,
-        stale_temps_removed,
-    };
-    for ((job, (from, to)), outcome) in jobs.iter().zip(labels).zip(batch.outcomes) {
-        fix.record(job.path.clone(), from, to, outcome);
-    }
+    let journal = |edits: &[(&Path, &write::Edit)]| journal::write(&root, edits).map(|_| ());
+    apply(&mut fix, planned, opts.dry_run, Some(&journal));
     Ok(fix)
 }
 
-/// Put back what the newest fix of `env` changed (see [`undo`]).
+/// Apply the fixes of the machine's findings (the user's kernelspecs, IPython profile).
+pub fn fix_machine(report: &MachineReport, opts: &Options) -> EnvFix {
+    let mut fix = EnvFix::new(None, opts.dry_run);
+    let mut planned = Vec::new();
+    for f in &report.findings {
+        match decide(f, opts) {
+            Err(reason) => fix.skipped.push(NotDone {
+                path: f.path.clone(),
+                reason,
+            }),
+            Ok(None) => {}
+            Ok(Some(action)) => {
+                let root = f.path.parent().unwrap_or(Path::new("/"));
+                match plan::file_job(f, action, root) {
+                    Ok(p) => planned.push(p),
+                    Err(reason) => fix.skipped.push(NotDone {
+                        path: f.path.clone(),
+                        reason,
+                    }),
+                }
+            }
+        }
+    }
+    apply(&mut fix, planned, opts.dry_run, None);
+    fix
+}
+
+fn apply(fix: &mut EnvFix, planned: Vec<Planned>, dry_run: bool, journal: Option<write::Journal>) {
+    let (jobs, labels): (Vec<Job>, Vec<(String, String)>) =
+        planned.into_iter().map(|p| (p.job, (p.from, p.to))).unzip();
+    let batch = write::run(&jobs, dry_run, journal);
+    fix.warnings.extend(batch.warnings);
+    for ((job, (from, to)), outcome) in jobs.iter().zip(labels).zip(batch.outcomes) {
+        fix.record(job.path.clone(), from, to, outcome);
+    }
+}
+
+/// Put back what the newest fix of `env` changed (see [`journal`]).
 pub fn undo_env(env: Env, dry_run: bool) -> Result<EnvFix> {
-    let mut fix = EnvFix {
-        env,
-        dry_run,
-        changed: Vec::new(),
-        skipped: Vec::new(),
-        failed: Vec::new(),
-        warnings: Vec::new(),
-        stale_temps_removed: 0,
-    };
-    let Some(journal) = undo::latest(&fix.env.root) else {
+    let root = env.root.clone();
+    let mut fix = EnvFix::new(Some(env), dry_run);
+    let Some(path) = journal::latest(&root) else {
         fix.warnings
             .push("no undo journal: pydoctor has not changed this environment".into());
         return Ok(fix);
     };
-    let _lock = (!dry_run).then(|| apply::lock_dir(&fix.env.root));
-    let jobs = undo::jobs(&fix.env.root, &journal)
-        .map_err(|e| anyhow::anyhow!("cannot read the undo journal {}: {e}", journal.display()))?;
-    let batch = apply::run(&jobs, dry_run, None);
+    let _lock = (!dry_run).then(|| write::lock_dir(&root));
+    let jobs = journal::jobs(&root, &path)
+        .map_err(|e| anyhow::anyhow!("cannot read the undo journal {}: {e}", path.display()))?;
+    let batch = write::run(&jobs, dry_run, None);
     fix.warnings.extend(batch.warnings);
-    let label = format!("undo {}", journal.display());
     for (job, outcome) in jobs.iter().zip(batch.outcomes) {
         fix.record(
             job.path.clone(),
-            "pydoctor's fix".into(),
-            label.clone(),
+            "fixed".into(),
+            "as before the fix".into(),
             outcome,
         );
     }
     if !dry_run && fix.failed.is_empty() {
-        fs::remove_file(&journal)?;
+        fs::remove_file(&path)?;
     }
     Ok(fix)
 }

@@ -1,12 +1,21 @@
-//! Choosing what a broken script should run instead. Reads only metadata (does the target
-//! exist); the rewrite itself is computed from fresh bytes at apply time.
+//! From a finding's fix to a job: what each file's new bytes are, computed from its current
+//! bytes at apply time (pure). Choosing what a broken script should run instead reads only
+//! metadata (does the target exist).
 
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
+use std::collections::HashSet;
+
+use super::{NotDone, Options, Planned, edit};
+use crate::activate;
+use crate::engine::Finding;
 use crate::engine::facts::{Facts, InterpState, OwnPython};
+use crate::rules::FixAction;
 use crate::scripts::Script;
+use crate::shebang::Style;
+use crate::write::{Compute, Job};
 
 /// A file is there (or there but hidden from us by permissions, which the kernel may not
 /// share: the script's users may see it).
@@ -76,5 +85,223 @@ pub fn runs_own_interpreter(f: &Facts, s: &Script, state: &InterpState) -> bool 
         *state == InterpState::Ok
             && p.parent()
                 .is_some_and(|d| d == f.env.bin() || crate::paths::same_file(d, &f.env.bin()))
+    })
+}
+
+fn lossy(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Jobs that rewrite the interpreter lines of the scripts at `paths` (each named by a
+/// finding), and with `--relocatable` of every script that runs this environment's own
+/// interpreter (a conversion, not a repair).
+pub fn shebang_jobs(
+    f: &Facts,
+    paths: &[&Path],
+    opts: &Options,
+    skipped: &mut Vec<NotDone>,
+) -> Vec<Planned> {
+    let flagged: HashSet<&Path> = paths.iter().copied().collect();
+    let relocatable = opts.style == Style::Relocatable;
+    let mut out = Vec::new();
+    for (s, state) in f.scripts() {
+        let wanted = flagged.contains(s.path.as_path())
+            || (relocatable && runs_own_interpreter(f, s, state));
+        if !wanted {
+            continue;
+        }
+        let mut skip = |reason: String| {
+            skipped.push(NotDone {
+                path: s.path.clone(),
+                reason,
+            })
+        };
+        let target = match target(f, s, state, opts.python.as_deref()) {
+            Ok(t) => t,
+            Err(reason) => {
+                skip(reason);
+                continue;
+            }
+        };
+        if relocatable && target.parent() != Some(f.env.bin().as_path()) {
+            skip(format!(
+                "--relocatable needs an interpreter in {}, not {}",
+                f.env.bin().display(),
+                target.display()
+            ));
+            continue;
+        }
+        // Python decodes every line of a script, line one too: a path that is not UTF-8 breaks
+        // the script in any header that spells it out. uv's relocatable form names only the
+        // interpreter's file name, so it is used instead when the interpreter sits beside the
+        // script (and refused otherwise).
+        let style = if target.to_str().is_none() {
+            if target.parent() == s.path.parent()
+                && target.file_name().and_then(|n| n.to_str()).is_some()
+            {
+                Style::Relocatable
+            } else {
+                skip(
+                    "the interpreter's path is not UTF-8, which Python cannot read in a script \
+                     header; rename the folder"
+                        .into(),
+                );
+                continue;
+            }
+        } else {
+            opts.style
+        };
+        let from = s.header.interpreter().map(lossy).unwrap_or_default();
+        let to = match style {
+            Style::Relocatable => format!(
+                "{} (relocatable)",
+                target
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ),
+            Style::Auto => lossy(&target),
+        };
+        let compute: Compute = Box::new(move |content: &[u8]| {
+            let edit = edit::rewrite_header(content, &target, style)?;
+            Ok(edit.map(|e| {
+                let mut out = e.new_head;
+                out.extend_from_slice(&content[e.keep_from..]);
+                out
+            }))
+        });
+        out.push(Planned {
+            job: Job {
+                path: s.path.clone(),
+                compute,
+            },
+            from,
+            to,
+        });
+    }
+    out
+}
+
+/// What `--unsafe-fixes` appends to the IPython profile (traitlets config lists append lazily,
+/// so this works whether or not the profile already sets them).
+const AUTORELOAD: &str = "\n# Added by pydoctor (PD119): reload edited modules before running each cell.\n\
+c.InteractiveShellApp.extensions.append(\"autoreload\")\n\
+c.InteractiveShellApp.exec_lines.append(\"%autoreload 2\")\n";
+
+/// Point a kernel.json's `argv[0]` at `new`, changing only that string.
+fn kernelspec_argv0(content: &[u8], new: &str) -> Result<Option<Vec<u8>>, String> {
+    let text = std::str::from_utf8(content).map_err(|_| "not UTF-8".to_string())?;
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let old = v
+        .get("argv")
+        .and_then(|a| a.get(0))
+        .and_then(|a| a.as_str())
+        .ok_or("no argv[0]")?;
+    if old == new {
+        return Ok(None);
+    }
+    let (old_js, new_js) = (
+        serde_json::to_string(old).map_err(|e| e.to_string())?,
+        serde_json::to_string(new).map_err(|e| e.to_string())?,
+    );
+    let start = text.find("\"argv\"").ok_or("no argv key")?;
+    let at = text[start..]
+        .find(&old_js)
+        .ok_or("argv[0] not found as written")?
+        + start;
+    let out = format!("{}{}{}", &text[..at], new_js, &text[at + old_js.len()..]);
+    let check: serde_json::Value = serde_json::from_str(&out).map_err(|e| e.to_string())?;
+    if check["argv"][0] != new {
+        return Err("could not rewrite argv[0] safely".into());
+    }
+    Ok(Some(out.into_bytes()))
+}
+
+/// Replace pyvenv.cfg's `command` target `old` with `new`.
+fn pyvenv_command(content: &[u8], old: &str, new: &str) -> Result<Option<Vec<u8>>, String> {
+    if new.contains(['\n', '\r', '\0']) {
+        return Err("the environment's path holds a line break; pyvenv.cfg cannot carry it".into());
+    }
+    let text =
+        std::str::from_utf8(content).map_err(|_| "not UTF-8 text; left as is".to_string())?;
+    let mut changed = false;
+    let lines: Vec<String> = text
+        .split_inclusive('\n')
+        .map(|l| {
+            let key = l.split('=').next().unwrap_or("").trim();
+            if key == "command" && l.trim_end().ends_with(old) {
+                changed = true;
+                let cut = l.trim_end().len() - old.len();
+                format!("{}{}{}", &l[..cut], new, &l[l.trim_end().len()..])
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    Ok(changed.then(|| lines.concat().into_bytes()))
+}
+
+/// The job that applies `action` (any but `Shebang`, `Relink` and `Advice`) to the file
+/// `finding` names; `root` is the environment's path (what stale values become).
+pub fn file_job(finding: &Finding, action: &FixAction, root: &Path) -> Result<Planned, String> {
+    let new_root = lossy(root);
+    let (from, to, compute): (String, String, Compute) = match action.clone() {
+        FixAction::Activate { stale } => {
+            let root_s = new_root.clone();
+            let from = stale.join(", ");
+            (
+                from,
+                new_root,
+                Box::new(move |content: &[u8]| {
+                    let text = std::str::from_utf8(content)
+                        .map_err(|_| "not UTF-8 text; left as is".to_string())?;
+                    activate::rewrite(text, &root_s, |v| stale.iter().any(|s| s == v))
+                        .map(|o| o.map(String::into_bytes))
+                        .map_err(str::to_owned)
+                }),
+            )
+        }
+        FixAction::PyvenvCommand { old } => {
+            let new = new_root.clone();
+            let from = old.clone();
+            (
+                from,
+                new_root,
+                Box::new(move |content: &[u8]| pyvenv_command(content, &old, &new)),
+            )
+        }
+        FixAction::Kernelspec { python } => {
+            let new = lossy(&python);
+            let to = new.clone();
+            (
+                "a missing interpreter".into(),
+                to,
+                Box::new(move |content: &[u8]| kernelspec_argv0(content, &new)),
+            )
+        }
+        FixAction::Autoreload => (
+            "no autoreload".into(),
+            "autoreload enabled".into(),
+            Box::new(|content: &[u8]| {
+                let mut out = content.to_vec();
+                if !out.is_empty() && !out.ends_with(b"\n") {
+                    out.push(b'\n');
+                }
+                out.extend_from_slice(AUTORELOAD.as_bytes());
+                Ok(Some(out))
+            }),
+        ),
+        FixAction::Shebang | FixAction::Relink { .. } | FixAction::Advice => {
+            return Err("not a file edit".into());
+        }
+    };
+    Ok(Planned {
+        job: Job {
+            path: finding.path.clone(),
+            compute,
+        },
+        from,
+        to,
     })
 }

@@ -1,9 +1,8 @@
 //! Writing the chosen index into pip's user config (INI) and uv's user `uv.toml`, keeping every
 //! other setting and comment, with a timestamped backup beside each file and a way back.
 //!
-//! pip.conf is edited line by line: no maintained Rust INI crate preserves comments and
-//! layout, and the edit is confined to two keys of one section. uv.toml is edited with
-//! toml_edit, which preserves formatting.
+//! pip.conf is edited by `pipconf` (line by line: no maintained Rust INI crate preserves
+//! comments and layout); uv.toml with toml_edit, which preserves formatting.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use crate::fix::apply::write_atomic;
+use crate::write::write_atomic;
 
 /// Marks backups: `pip.conf.pydoctor-backup.<unix-nanos>` (`.absent` when there was no file).
 pub const BACKUP_TAG: &str = ".pydoctor-backup.";
@@ -47,72 +46,6 @@ pub fn pip_config_path() -> Option<PathBuf> {
 /// uv's user config: `$XDG_CONFIG_HOME/uv/uv.toml`.
 pub fn uv_config_path() -> Option<PathBuf> {
     config_home().map(|c| c.join("uv/uv.toml"))
-}
-
-fn is_section(line: &str) -> Option<&str> {
-    let t = line.trim();
-    t.strip_prefix('[')?.strip_suffix(']').map(str::trim)
-}
-
-fn key_of(line: &str) -> Option<String> {
-    let t = line.trim_start();
-    if t.starts_with('#') || t.starts_with(';') {
-        return None;
-    }
-    let (k, _) = t.split_once(['=', ':'])?;
-    Some(k.trim().to_ascii_lowercase().replace('_', "-"))
-}
-
-/// Set `index-url` (and, for a plain-http index only, `trusted-host`) in `[global]`, keeping
-/// every other line as it is.
-pub fn set_pip_index(text: &str, url: &str) -> String {
-    let mut wanted: Vec<(&str, String)> = vec![("index-url", url.to_owned())];
-    if let Ok(u) = reqwest::Url::parse(url)
-        && u.scheme() == "http"
-        && let Some(h) = u.host_str()
-    {
-        wanted.push(("trusted-host", h.to_owned()));
-    }
-    // Keep the file's line endings (a pip.conf edited on Windows uses CRLF).
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    let global = lines.iter().position(|l| is_section(l) == Some("global"));
-    let Some(start) = global else {
-        let mut out = text.to_owned();
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push_str(eol);
-        }
-        if !out.is_empty() {
-            out.push_str(eol);
-        }
-        out.push_str(&format!("[global]{eol}"));
-        for (k, v) in &wanted {
-            out.push_str(&format!("{k} = {v}{eol}"));
-        }
-        return out;
-    };
-    let end = lines[start + 1..]
-        .iter()
-        .position(|l| is_section(l).is_some())
-        .map_or(lines.len(), |i| start + 1 + i);
-    // New keys go after the section's last non-blank line, so the blank line before the next
-    // section stays where it was.
-    let mut insert_at = (start + 1..end)
-        .rev()
-        .find(|&i| !lines[i].trim().is_empty())
-        .map_or(start + 1, |i| i + 1);
-    for (k, v) in &wanted {
-        match (start + 1..end).find(|&i| key_of(&lines[i]).as_deref() == Some(k)) {
-            Some(i) => lines[i] = format!("{k} = {v}"),
-            None => {
-                lines.insert(insert_at, format!("{k} = {v}"));
-                insert_at += 1;
-            }
-        }
-    }
-    let mut out = lines.join(eol);
-    out.push_str(eol);
-    out
 }
 
 /// Make `url` uv's default index: update the `[[index]]` marked `default = true`, or add one.
@@ -182,11 +115,12 @@ fn edit_file(
     if old.is_some() && new_text == old_text {
         return Ok(None);
     }
-    let name = target.display().to_string();
-    let diff = similar::TextDiff::from_lines(&old_text, &new_text)
-        .unified_diff()
-        .header(&name, &name)
-        .to_string();
+    let diff = crate::diff::unified(
+        &target,
+        old_text.as_bytes(),
+        new_text.as_bytes(),
+        usize::MAX,
+    );
     if dry_run {
         return Ok(Some(Change {
             path: target,
@@ -220,7 +154,9 @@ fn edit_file(
 pub fn apply(url: &str, dry_run: bool) -> Result<Vec<Change>> {
     let mut out = Vec::new();
     if let Some(p) = pip_config_path() {
-        out.extend(edit_file(&p, dry_run, |t| Ok(set_pip_index(t, url)))?);
+        out.extend(edit_file(&p, dry_run, |t| {
+            crate::pipconf::set_index(t, url).map_err(|e| anyhow::anyhow!(e))
+        })?);
     }
     if let Some(p) = uv_config_path() {
         out.extend(edit_file(&p, dry_run, |t| set_uv_index(t, url))?);
@@ -257,11 +193,8 @@ pub fn revert(dry_run: bool) -> Result<Vec<Change>> {
             fs::read_to_string(&backup)
                 .with_context(|| format!("cannot read {}", backup.display()))?
         };
-        let name = target.display().to_string();
-        let diff = similar::TextDiff::from_lines(&current, &restored)
-            .unified_diff()
-            .header(&name, &name)
-            .to_string();
+        let diff =
+            crate::diff::unified(&target, current.as_bytes(), restored.as_bytes(), usize::MAX);
         if !dry_run {
             if absent {
                 match fs::remove_file(&target) {
@@ -322,39 +255,6 @@ pub fn overrides() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pip_edit_keeps_comments_and_other_keys() {
-        let before = "# my settings\n[global]\ntimeout = 60\nindex-url = https://old/simple\n\n[install]\n# keep\nuser = true\n";
-        let after = set_pip_index(before, "https://new/simple");
-        assert_eq!(
-            after,
-            "# my settings\n[global]\ntimeout = 60\nindex-url = https://new/simple\n\n[install]\n# keep\nuser = true\n"
-        );
-        assert_eq!(
-            set_pip_index(&after, "https://new/simple"),
-            after,
-            "idempotent"
-        );
-        let fresh = set_pip_index("", "http://10.0.0.1:8080/simple");
-        assert_eq!(
-            fresh,
-            "[global]\nindex-url = http://10.0.0.1:8080/simple\ntrusted-host = 10.0.0.1\n"
-        );
-        let no_global = set_pip_index("[install]\nuser = true", "https://x/simple");
-        assert_eq!(
-            no_global,
-            "[install]\nuser = true\n\n[global]\nindex-url = https://x/simple\n"
-        );
-        assert!(!set_pip_index("", "https://x/simple").contains("trusted-host"));
-        let crlf = set_pip_index("; win\r\n[global]\r\ntimeout = 5\r\n", "https://b");
-        assert_eq!(
-            crlf,
-            "; win\r\n[global]\r\ntimeout = 5\r\nindex-url = https://b\r\n"
-        );
-        let underscored = set_pip_index("[global]\nindex_url=https://a\n", "https://b");
-        assert_eq!(underscored, "[global]\nindex-url = https://b\n");
-    }
 
     #[test]
     fn uv_edit_preserves_and_updates() {

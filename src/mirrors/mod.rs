@@ -18,8 +18,6 @@ const MIRRORS_TOML: &str = include_str!("../../rules/mirrors.toml");
 pub struct Mirror {
     pub name: String,
     pub url: String,
-    #[serde(default)]
-    pub homepage: Option<String>,
     /// Other spellings and retired URLs of this index.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -59,7 +57,6 @@ pub fn parse_mirror_arg(arg: &str) -> Result<Mirror, BadInput> {
     Ok(Mirror {
         name: name.to_owned(),
         url: url.trim().to_owned(),
-        homepage: None,
         aliases: Vec::new(),
     })
 }

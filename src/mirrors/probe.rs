@@ -49,7 +49,9 @@ pub struct Probe {
     pub error: Option<String>,
     pub detail: Option<String>,
     pub format: Option<Format>,
-    /// Newest version listed for each probe package, in order.
+    /// Newest version listed for each probe package, in order; empty in JSON when the mirror
+    /// listed none (it failed).
+    #[serde(serialize_with = "versions_or_empty")]
     pub newest: Vec<Option<String>>,
     /// Behind the newest version another index lists: never chosen as fastest.
     pub stale: bool,
@@ -59,6 +61,18 @@ pub struct Probe {
     /// Megabytes (10^6 bytes) per second over the first `DOWNLOAD_CAP` bytes.
     pub throughput_mbps: Option<f64>,
     pub download_error: Option<String>,
+}
+
+fn versions_or_empty<S: serde::Serializer>(v: &[Option<String>], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let none = v.iter().all(Option::is_none);
+    let mut seq = s.serialize_seq(Some(if none { 0 } else { v.len() }))?;
+    if !none {
+        for x in v {
+            seq.serialize_element(x)?;
+        }
+    }
+    seq.end()
 }
 
 struct Failure {

@@ -2,14 +2,16 @@
 //! 5,000 broken scripts reads as one line, not 5,000.
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 
 use super::{Counts, Verbosity};
-use crate::engine::rules::Rule;
-use crate::engine::{EnvReport, Finding, Severity};
+use crate::engine::{EnvReport, Finding, Report, Severity};
 use crate::fix::EnvFix;
 use crate::paths::display_rel;
+use crate::printer::Printer;
+use crate::rules::{Applicability, Rule};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -42,7 +44,7 @@ fn env_heading(w: &mut dyn Write, r: &EnvReport) -> io::Result<()> {
     )
 }
 
-fn names(files: &[&Finding], base: &std::path::Path, v: Verbosity) -> String {
+fn names(files: &[&Finding], base: &Path, v: Verbosity) -> String {
     let shown = if v == Verbosity::Verbose {
         files.len()
     } else {
@@ -59,27 +61,14 @@ fn names(files: &[&Finding], base: &std::path::Path, v: Verbosity) -> String {
     list.join(", ")
 }
 
-/// Print one environment's findings.
-pub fn scan_env(w: &mut dyn Write, r: &EnvReport, v: Verbosity) -> io::Result<()> {
-    if r.findings.is_empty() {
-        if v != Verbosity::Quiet {
-            env_heading(w, r)?;
-            writeln!(
-                w,
-                "  {GREEN}ok{GREEN:#}: no problems ({} scripts checked)",
-                r.facts.listing.scripts.len()
-            )?;
-        }
-        return Ok(());
-    }
-    env_heading(w, r)?;
-    let base = &r.env().root;
-    // Group consecutive findings (they are sorted by severity, rule, path) by rule and message.
+/// Findings grouped by rule and message (they are sorted by severity, rule, path), paths
+/// shown relative to `base`.
+fn findings(w: &mut dyn Write, list: &[Finding], base: &Path, v: Verbosity) -> io::Result<()> {
     let mut groups: Vec<Vec<&Finding>> = Vec::new();
-    for f in &r.findings {
+    for f in list {
         match groups
             .iter_mut()
-            .find(|g| g[0].rule.id == f.rule.id && g[0].message == f.message)
+            .find(|g| g[0].rule.code == f.rule.code && g[0].message == f.message)
         {
             Some(g) => g.push(f),
             None => groups.push(vec![f]),
@@ -108,25 +97,54 @@ pub fn scan_env(w: &mut dyn Write, r: &EnvReport, v: Verbosity) -> io::Result<()
             writeln!(w, "      {} files: {}", g.len(), names(g, base, v))?;
         }
         if let Some(fix) = &f.fix {
-            writeln!(w, "      {CYAN}fix{CYAN:#}: {fix}")?;
+            let label = match fix.applicability {
+                Applicability::Manual => "by hand",
+                _ => "fix",
+            };
+            writeln!(w, "      {CYAN}{label}{CYAN:#}: {}", fix.command)?;
         }
     }
     Ok(())
+}
+
+/// Print one environment's findings.
+pub fn scan_env(w: &mut dyn Write, r: &EnvReport, v: Verbosity) -> io::Result<()> {
+    if r.findings.is_empty() {
+        if v != Verbosity::Quiet {
+            env_heading(w, r)?;
+            writeln!(
+                w,
+                "  {GREEN}ok{GREEN:#}: no problems ({} scripts checked)",
+                r.facts.listing.scripts.len()
+            )?;
+        }
+        return Ok(());
+    }
+    env_heading(w, r)?;
+    findings(w, &r.findings, &r.env().root, v)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The closing summary and hint of a scan (stdout for the summary, stderr for the hint).
-pub fn scan_summary(
-    w: &mut dyn Write,
-    hint: &mut dyn Write,
-    reports: &[EnvReport],
-    v: Verbosity,
-) -> io::Result<()> {
-    let c = Counts::of(reports);
-    let envs = plural(reports.len(), "environment", "environments");
+/// A whole scan: each environment, the machine's section, the summary.
+pub fn scan(w: &mut dyn Write, report: &Report, v: Verbosity) -> io::Result<()> {
+    if report.envs.is_empty() && report.machine.findings.is_empty() {
+        return Ok(()); // every argument was bad: the errors say it all
+    }
+    for r in &report.envs {
+        scan_env(w, r, v)?;
+    }
+    if !report.machine.findings.is_empty() {
+        writeln!(
+            w,
+            "{BOLD}this machine{BOLD:#} {DIM}(the process's variables and the user's files){DIM:#}"
+        )?;
+        findings(w, &report.machine.findings, Path::new(""), v)?;
+    }
+    let c = Counts::of(report);
+    let envs = plural(report.envs.len(), "environment", "environments");
     if c.total() == 0 {
         return writeln!(w, "{GREEN}healthy{GREEN:#}: no problems in {envs}");
     }
@@ -136,26 +154,30 @@ pub fn scan_summary(
         plural(c.errors, "error", "errors"),
         plural(c.warnings, "warning", "warnings"),
         plural(c.info, "note", "notes"),
-    )?;
-    if v != Verbosity::Quiet {
-        let fixable = reports
-            .iter()
-            .flat_map(|r| &r.findings)
-            .any(|f| f.safety() == Some(crate::engine::Safety::Safe));
-        if fixable {
-            writeln!(
-                hint,
-                "hint: `pydoctor fix ENV` applies the safe fixes; add --dry-run to preview them as a diff"
-            )?;
-        }
-        writeln!(hint, "hint: `pydoctor explain ID` tells why a rule matters")?;
+    )
+}
+
+/// What to do next after a scan.
+pub fn scan_hints(report: &Report, printer: &mut Printer) {
+    if Counts::of(report).total() == 0 {
+        return;
     }
-    Ok(())
+    let fixable = report.findings().any(|f| {
+        f.fix
+            .as_ref()
+            .is_some_and(|x| x.applicability == Applicability::Safe)
+    });
+    if fixable {
+        printer.hint(
+            "`pydoctor fix ENV` applies the safe fixes; add --dry-run to preview them as a diff",
+        );
+    }
+    printer.hint("`pydoctor explain ID` tells why a rule matters");
 }
 
 /// Print what fixing one environment did (or would do, with --dry-run: the diffs).
 pub fn fix_env(w: &mut dyn Write, f: &EnvFix, v: Verbosity) -> io::Result<()> {
-    let base = &f.env.root;
+    let base = f.env.as_ref().map_or(Path::new(""), |e| e.root.as_path());
     if f.dry_run {
         for c in &f.changed {
             write!(w, "{}", c.diff)?;
@@ -164,12 +186,18 @@ pub fn fix_env(w: &mut dyn Write, f: &EnvFix, v: Verbosity) -> io::Result<()> {
     if v == Verbosity::Quiet && f.skipped.is_empty() && f.failed.is_empty() {
         return Ok(());
     }
-    writeln!(
-        w,
-        "{BOLD}{}{BOLD:#} {DIM}({}){DIM:#}",
-        base.display(),
-        f.env.kind
-    )?;
+    match &f.env {
+        Some(env) => writeln!(
+            w,
+            "{BOLD}{}{BOLD:#} {DIM}({}){DIM:#}",
+            base.display(),
+            env.kind
+        )?,
+        None => writeln!(
+            w,
+            "{BOLD}this machine{BOLD:#} {DIM}(the user's files){DIM:#}"
+        )?,
+    }
     let verb = if f.dry_run { "would fix" } else { "fixed" };
     // Group changes by (from, to).
     let mut groups: Vec<(&str, &str, Vec<String>)> = Vec::new();
@@ -235,27 +263,18 @@ pub fn fix_env(w: &mut dyn Write, f: &EnvFix, v: Verbosity) -> io::Result<()> {
 
 /// `pydoctor rules`.
 pub fn rules(w: &mut dyn Write, rules: &[std::sync::Arc<Rule>]) -> io::Result<()> {
+    let name_w = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
     for r in rules {
         let st = sev_style(r.severity);
-        let fix = match &r.fix {
-            Some(f) => format!("fix: {} ({})", f.kind, safety_name(f.safety)),
-            None => "no automatic fix".into(),
-        };
+        // Pad outside the styled span: escape codes must not count towards the width.
+        let pad = " ".repeat(7 - r.severity.name().len());
         writeln!(
             w,
-            "{BOLD}{}{BOLD:#}  {:<32} {st}{:<7}{st:#} {}  {DIM}[{fix}]{DIM:#}",
-            r.id, r.name, r.severity, r.title
+            "{BOLD}{}{BOLD:#}  {:<name_w$}  {st}{}{st:#}{pad}  {}  {DIM}[fix: {}]{DIM:#}",
+            r.id, r.name, r.severity, r.title, r.fix
         )?;
     }
     Ok(())
-}
-
-fn safety_name(s: crate::engine::Safety) -> &'static str {
-    match s {
-        crate::engine::Safety::Safe => "safe",
-        crate::engine::Safety::Unsafe => "unsafe",
-        crate::engine::Safety::Manual => "manual",
-    }
 }
 
 /// `pydoctor explain ID`.
@@ -269,15 +288,8 @@ pub fn explain(w: &mut dyn Write, r: &Rule) -> io::Result<()> {
     )?;
     writeln!(w)?;
     writeln!(w, "{}", r.explanation.trim())?;
-    if let Some(f) = &r.fix {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "fix ({}): {}",
-            safety_name(f.safety),
-            f.command.replace("{env}", "ENV")
-        )?;
-    }
+    writeln!(w)?;
+    writeln!(w, "fix: {}", r.fix)?;
     for link in &r.references {
         writeln!(w, "see: {link}")?;
     }

@@ -1,23 +1,21 @@
-//! JSON documents (DESIGN §1). Each command prints exactly one document on stdout.
+//! JSON documents. Each command prints exactly one document on stdout, also when some
+//! arguments were bad (their `errors` beside the results for the good ones).
 
 use std::borrow::Cow;
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::Counts;
 use crate::engine::facts::OwnPython;
-use crate::engine::rules::Rule;
-use crate::engine::{EnvReport, Severity};
-use crate::env::EnvKind;
-use crate::fix::EnvFix;
+use crate::engine::{EnvReport, Finding, Report, Severity};
+use crate::env::{EnvError, EnvKind};
+use crate::fix::{Changed, EnvFix, NotDone};
+use crate::mirrors::config::Change;
+use crate::mirrors::probe::Probe;
+use crate::rules::{Applicability, Rule};
 
 /// Paths as JSON strings; bytes that are not UTF-8 are shown as U+FFFD (JSON has no raw bytes).
-fn p(path: &Path) -> Value {
-    Value::String(path.to_string_lossy().into_owned())
-}
-
 fn lossy(path: &Path) -> Cow<'_, str> {
     path.to_string_lossy()
 }
@@ -25,6 +23,7 @@ fn lossy(path: &Path) -> Cow<'_, str> {
 #[derive(Serialize)]
 pub struct ScanDoc<'a> {
     envs: Vec<EnvDoc<'a>>,
+    machine: MachineDoc<'a>,
     errors: Vec<ErrorDoc<'a>>,
     summary: SummaryDoc,
 }
@@ -43,19 +42,27 @@ struct EnvDoc<'a> {
 }
 
 #[derive(Serialize)]
+struct MachineDoc<'a> {
+    findings: Vec<FindingDoc<'a>>,
+}
+
+#[derive(Serialize)]
 struct FindingDoc<'a> {
     rule: &'a str,
     name: &'a str,
     severity: Severity,
     path: Cow<'a, str>,
     message: &'a str,
+    /// The command that fixes it, if any.
     fix: Option<&'a str>,
+    applicability: Option<Applicability>,
 }
 
 #[derive(Serialize)]
 struct ErrorDoc<'a> {
-    path: &'a str,
-    error: &'a str,
+    path: Cow<'a, str>,
+    message: &'a str,
+    hint: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -72,10 +79,36 @@ fn env_python(r: &EnvReport) -> Option<Cow<'_, str>> {
     }
 }
 
-/// `{"envs":[{"path","kind","python","findings":[{"rule","severity","path","message","fix"}]}]}`
-/// Built from borrowed typed structs, not `Value`s: 5,000 findings serialise in a few ms.
-pub fn scan<'a>(reports: &'a [EnvReport], errors: &'a [(String, String)]) -> ScanDoc<'a> {
-    let envs = reports
+fn findings(list: &[Finding]) -> Vec<FindingDoc<'_>> {
+    list.iter()
+        .map(|f| FindingDoc {
+            rule: &f.rule.id,
+            name: &f.rule.name,
+            severity: f.severity(),
+            path: lossy(&f.path),
+            message: &f.message,
+            fix: f.fix.as_ref().map(|x| &*x.command),
+            applicability: f.fix.as_ref().map(|x| x.applicability),
+        })
+        .collect()
+}
+
+fn errors(list: &[EnvError]) -> Vec<ErrorDoc<'_>> {
+    list.iter()
+        .map(|e| ErrorDoc {
+            path: lossy(&e.path),
+            message: &e.message,
+            hint: e.hint.as_deref(),
+        })
+        .collect()
+}
+
+/// `{"envs":[{"path","kind","python","findings":[{"rule","severity","path","message","fix"}]}],
+/// "machine":{"findings":[...]}, "errors":[{"path","message"}]}`. Built from borrowed typed
+/// structs, not `Value`s: 5,000 findings serialise in a few ms.
+pub fn scan(report: &Report) -> ScanDoc<'_> {
+    let envs = report
+        .envs
         .iter()
         .map(|r| {
             let env = r.env();
@@ -86,28 +119,17 @@ pub fn scan<'a>(reports: &'a [EnvReport], errors: &'a [(String, String)]) -> Sca
                 version: env.version.as_deref(),
                 source: env.source.as_deref(),
                 scripts_checked: r.facts.listing.scripts.len(),
-                findings: r
-                    .findings
-                    .iter()
-                    .map(|f| FindingDoc {
-                        rule: &f.rule.id,
-                        name: &f.rule.name,
-                        severity: f.severity(),
-                        path: lossy(&f.path),
-                        message: &f.message,
-                        fix: f.fix.as_deref(),
-                    })
-                    .collect(),
+                findings: findings(&r.findings),
             }
         })
         .collect();
-    let c = Counts::of(reports);
+    let c = Counts::of(report);
     ScanDoc {
         envs,
-        errors: errors
-            .iter()
-            .map(|(path, error)| ErrorDoc { path, error })
-            .collect(),
+        machine: MachineDoc {
+            findings: findings(&report.machine.findings),
+        },
+        errors: errors(&report.errors),
         summary: SummaryDoc {
             errors: c.errors,
             warnings: c.warnings,
@@ -116,36 +138,147 @@ pub fn scan<'a>(reports: &'a [EnvReport], errors: &'a [(String, String)]) -> Sca
     }
 }
 
-/// `{"envs":[{"path","changed":[...],"skipped":[...],"failed":[...]}]}`
-pub fn fix(fixes: &[EnvFix], errors: &[(String, String)]) -> Value {
-    let envs: Vec<Value> = fixes
-        .iter()
-        .map(|f| {
-            json!({
-                "path": p(&f.env.root),
-                "kind": f.env.kind,
-                "dry_run": f.dry_run,
-                "changed": f.changed.iter().map(|c| {
-                    let mut v = json!({"path": p(&c.path), "from": c.from, "to": c.to});
-                    if f.dry_run {
-                        v["diff"] = json!(c.diff);
-                    }
-                    v
-                }).collect::<Vec<_>>(),
-                "skipped": f.skipped.iter().map(|s| json!({"path": p(&s.path), "reason": s.reason})).collect::<Vec<_>>(),
-                "failed": f.failed.iter().map(|s| json!({"path": p(&s.path), "error": s.reason})).collect::<Vec<_>>(),
-                "warnings": f.warnings,
-                "stale_temps_removed": f.stale_temps_removed,
-            })
-        })
-        .collect();
-    json!({
-        "envs": envs,
-        "errors": errors.iter().map(|(p, e)| json!({"path": p, "error": e})).collect::<Vec<_>>(),
-    })
+#[derive(Serialize)]
+struct ChangedDoc<'a> {
+    path: Cow<'a, str>,
+    from: &'a str,
+    to: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a str>,
 }
 
-pub fn rules(rules: &[std::sync::Arc<Rule>]) -> Value {
-    let list: Vec<&Rule> = rules.iter().map(|r| r.as_ref()).collect();
-    json!({ "rules": list })
+#[derive(Serialize)]
+struct NotDoneDoc<'a> {
+    path: Cow<'a, str>,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct FailedDoc<'a> {
+    path: Cow<'a, str>,
+    error: &'a str,
+}
+
+#[derive(Serialize)]
+struct FixEnvDoc<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<Cow<'a, str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<EnvKind>,
+    dry_run: bool,
+    changed: Vec<ChangedDoc<'a>>,
+    skipped: Vec<NotDoneDoc<'a>>,
+    failed: Vec<FailedDoc<'a>>,
+    warnings: &'a [String],
+    stale_temps_removed: usize,
+}
+
+#[derive(Serialize)]
+pub struct FixDoc<'a> {
+    envs: Vec<FixEnvDoc<'a>>,
+    /// The user's files that machine findings named (null when none was touched).
+    machine: Option<FixEnvDoc<'a>>,
+    errors: Vec<ErrorDoc<'a>>,
+}
+
+fn fix_env(f: &EnvFix) -> FixEnvDoc<'_> {
+    FixEnvDoc {
+        path: f.env.as_ref().map(|e| lossy(&e.root)),
+        kind: f.env.as_ref().map(|e| e.kind),
+        dry_run: f.dry_run,
+        changed: f
+            .changed
+            .iter()
+            .map(|c: &Changed| ChangedDoc {
+                path: lossy(&c.path),
+                from: &c.from,
+                to: &c.to,
+                diff: f.dry_run.then_some(c.diff.as_str()),
+            })
+            .collect(),
+        skipped: f
+            .skipped
+            .iter()
+            .map(|s: &NotDone| NotDoneDoc {
+                path: lossy(&s.path),
+                reason: &s.reason,
+            })
+            .collect(),
+        failed: f
+            .failed
+            .iter()
+            .map(|s| FailedDoc {
+                path: lossy(&s.path),
+                error: &s.reason,
+            })
+            .collect(),
+        warnings: &f.warnings,
+        stale_temps_removed: f.stale_temps_removed,
+    }
+}
+
+/// `{"envs":[{"path","changed":[...],"skipped":[...],"failed":[...]}],"machine":...,"errors":[...]}`
+pub fn fix<'a>(fixes: &'a [EnvFix], errs: &'a [EnvError]) -> FixDoc<'a> {
+    FixDoc {
+        envs: fixes
+            .iter()
+            .filter(|f| f.env.is_some())
+            .map(fix_env)
+            .collect(),
+        machine: fixes.iter().find(|f| f.env.is_none()).map(fix_env),
+        errors: errors(errs),
+    }
+}
+
+#[derive(Serialize)]
+pub struct RulesDoc<'a> {
+    rules: Vec<&'a Rule>,
+}
+
+pub fn rules(rules: &[std::sync::Arc<Rule>]) -> RulesDoc<'_> {
+    RulesDoc {
+        rules: rules.iter().map(|r| r.as_ref()).collect(),
+    }
+}
+
+/// What `mirrors --apply` wrote (or would write).
+#[derive(Serialize)]
+pub struct Applied<'a> {
+    pub url: &'a str,
+    pub dry_run: bool,
+    pub changes: &'a [Change],
+    pub warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct MirrorsDoc<'a> {
+    mirrors: &'a [Probe],
+    fastest: Option<&'a str>,
+    applied: Option<Applied<'a>>,
+}
+
+/// `{"mirrors":[{"name","url","ok","latency_ms","error"}],"fastest": name|null}`
+pub fn mirrors<'a>(
+    probes: &'a [Probe],
+    fastest: Option<&'a str>,
+    applied: Option<Applied<'a>>,
+) -> MirrorsDoc<'a> {
+    MirrorsDoc {
+        mirrors: probes,
+        fastest,
+        applied,
+    }
+}
+
+#[derive(Serialize)]
+pub struct RevertedDoc<'a> {
+    reverted: &'a [Change],
+    dry_run: bool,
+}
+
+pub fn reverted(changes: &[Change], dry_run: bool) -> RevertedDoc<'_> {
+    RevertedDoc {
+        reverted: changes,
+        dry_run,
+    }
 }

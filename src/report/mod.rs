@@ -1,16 +1,11 @@
-//! The only place that prints: human and JSON renderers of the same data.
+//! Renderers of command results, human and JSON. They write into what the Printer hands them;
+//! nothing here chooses a stream.
 
 pub mod human;
 pub mod json;
 
-use crate::engine::{EnvReport, Severity};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
-    Quiet,
-    Normal,
-    Verbose,
-}
+use crate::engine::{Report, Severity};
+pub use crate::printer::Verbosity;
 
 /// Findings counted by severity.
 #[derive(Debug, Default, Clone, Copy)]
@@ -21,9 +16,9 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub fn of(reports: &[EnvReport]) -> Counts {
+    pub fn of(report: &Report) -> Counts {
         let mut c = Counts::default();
-        for f in reports.iter().flat_map(|r| &r.findings) {
+        for f in report.findings() {
             match f.severity() {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,

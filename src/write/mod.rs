@@ -1,4 +1,4 @@
-//! Crash-safe batch rewriting. For every file: a temp file in the same directory with the same
+//! The one module that writes. Crash-safe batch rewriting: for every file, a temp file in the same directory with the same
 //! mode and owner; then one filesystem sync for the whole batch (an fsync per file is far too
 //! slow on 5,000 scripts); then a rename over each original after checking it did not change;
 //! then a sync of each directory. A crash leaves every file either old or new, plus temp files
@@ -13,13 +13,37 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use tempfile::TempPath;
 
-use crate::scripts::{self, Stamp};
+use crate::scripts;
+
+pub mod journal;
+
+/// Identity of a file when it was read; a rewrite checks it again before replacing the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime_ns: i128,
+}
+
+impl Stamp {
+    fn of(m: &fs::Metadata) -> Stamp {
+        Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+        }
+    }
+}
 
 /// Temp files are named `.pydoctor-XXXXXX.tmp` so a later run can recognise and remove them.
 pub const TEMP_PREFIX: &str = ".pydoctor-";
 pub const TEMP_SUFFIX: &str = ".tmp";
 /// Larger files are not rewritten (a script this big is not a console script).
 pub const MAX_REWRITE: u64 = 256 << 20;
+/// How much of each file a dry run's diff compares: headers are what change.
+const DIFF_SHOWN: usize = 64 << 10;
 
 /// Computes a file's new content from its current bytes: `Ok(None)` leaves it as it is,
 /// `Err` explains why it is left alone.
@@ -101,19 +125,6 @@ pub fn lock_dir(dir: &Path) -> Option<File> {
     Some(f)
 }
 
-fn unified_diff(path: &Path, old: &[u8], new: &[u8]) -> String {
-    // Headers are what change; a few KiB of each side is plenty of context.
-    const SHOWN: usize = 64 << 10;
-    let old = String::from_utf8_lossy(&old[..old.len().min(SHOWN)]);
-    let new = String::from_utf8_lossy(&new[..new.len().min(SHOWN)]);
-    let name = path.display().to_string();
-    similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
-        .unified_diff()
-        .context_radius(2)
-        .header(&name, &name)
-        .to_string()
-}
-
 /// Read, compute and (unless `dry_run`) stage one file. Returns the outcome and, when staged,
 /// the temp file waiting to be renamed.
 fn stage(job: &Job, dry_run: bool) -> (Outcome, Option<(TempPath, Stamp)>) {
@@ -144,7 +155,7 @@ fn stage(job: &Job, dry_run: bool) -> (Outcome, Option<(TempPath, Stamp)>) {
         Ok(None) => return (Outcome::Unchanged, None),
         Err(why) => return (Outcome::Refused(why), None),
     };
-    let diff = unified_diff(&job.path, &old, &new);
+    let diff = crate::diff::unified(&job.path, &old, &new, DIFF_SHOWN);
     let edit = Edit::between(&old, &new);
     if dry_run {
         return (Outcome::Changed { diff, edit }, None);
@@ -209,14 +220,7 @@ fn sync_filesystems(dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
 }
 
 fn unchanged_since(path: &Path, stamp: &Stamp) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| {
-        let now = Stamp::of(&m);
-        m.is_file()
-            && now.ino == stamp.ino
-            && now.dev == stamp.dev
-            && now.size == stamp.size
-            && now.mtime_ns == stamp.mtime_ns
-    })
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && Stamp::of(&m) == *stamp)
 }
 
 /// What a batch did: one outcome per job, in order, and warnings that affect no single file.

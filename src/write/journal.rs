@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::apply::{self, Edit, Job};
+use super::{Edit, Job};
 
 #[derive(Serialize, Deserialize)]
 struct Entry {
@@ -58,7 +58,7 @@ pub fn write(root: &Path, edits: &[(&Path, &Edit)]) -> io::Result<PathBuf> {
     };
     let path = d.join(format!("{}{:09}.json", now.as_secs(), now.subsec_nanos()));
     let bytes = serde_json::to_vec(&doc).map_err(io::Error::other)?;
-    apply::write_atomic(&path, &bytes, Some(0o644))?;
+    super::write_atomic(&path, &bytes, Some(0o644))?;
     Ok(path)
 }
 
@@ -81,7 +81,7 @@ pub fn jobs(root: &Path, path: &Path) -> io::Result<Vec<Job>> {
         .into_iter()
         .map(|e| {
             let edit = e.edit;
-            let compute: apply::Compute = Box::new(move |content: &[u8]| {
+            let compute: super::Compute = Box::new(move |content: &[u8]| {
                 if content.starts_with(&edit.new) {
                     let mut out = edit.old.clone();
                     out.extend_from_slice(&content[edit.new.len()..]);

@@ -1,0 +1,116 @@
+//! `pydoctor fix` and `pydoctor fix-shebang`: scan with the same rules as `scan`, then apply
+//! the fixes the findings carry (or, with `--undo`, put back the last fix).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::{ExitStatus, print_discovery, print_env_errors};
+use crate::cli::FixShebangArgs;
+use crate::config::{self, UserConfig};
+use crate::engine;
+use crate::env::{self, EnvError, WhenNone};
+use crate::error::BadInput;
+use crate::fix::{self, EnvFix, Scope};
+use crate::paths;
+use crate::printer::Printer;
+use crate::report;
+use crate::shebang::Style;
+
+fn check_python(p: &Path) -> Result<PathBuf> {
+    let abs = paths::logical_absolute(p)
+        .map_err(|e| BadInput::new(format!("--python {}: {e}", p.display())))?;
+    match std::fs::metadata(&abs) {
+        Ok(m) if m.is_file() => Ok(abs),
+        Ok(_) => Err(BadInput::new(format!("--python {} is not a file", p.display())).into()),
+        Err(_) => Err(BadInput::new(format!("--python {} does not exist", p.display())).into()),
+    }
+}
+
+pub fn fix(
+    cfg: &UserConfig,
+    args: &FixShebangArgs,
+    unsafe_fixes: bool,
+    scope: Scope,
+    printer: &mut Printer,
+) -> Result<ExitStatus> {
+    let python = args.python.as_deref().map(check_python).transpose()?;
+    let rules = config::effective_rules(cfg, &args.rules.select, &args.rules.ignore)?;
+    let resolved = env::resolve(&args.envs, args.all, &cfg.env_roots, WhenNone::AskForAll)?;
+    print_discovery(&resolved, printer);
+    let mut errors = resolved.errors.clone();
+    let mut fixes: Vec<EnvFix> = Vec::new();
+    if args.undo {
+        for e in resolved.envs {
+            let path = e.root.clone();
+            match fix::undo_env(e, args.dry_run) {
+                Ok(f) => fixes.push(f),
+                Err(err) => errors.push(EnvError {
+                    path,
+                    message: format!("{err:#}"),
+                    hint: None,
+                }),
+            }
+        }
+    } else {
+        let opts = fix::Options {
+            dry_run: args.dry_run,
+            python,
+            style: if args.relocatable {
+                Style::Relocatable
+            } else {
+                Style::Auto
+            },
+            scope,
+            unsafe_fixes,
+        };
+        if resolved.envs.len() > 1 {
+            printer.progress(format!("scanning {} environments...", resolved.envs.len()));
+        }
+        // Fixing needs no network checks.
+        let report = engine::scan(&rules, resolved.envs, engine::ScanOptions { offline: true });
+        errors.extend(report.errors.iter().cloned());
+        for (i, r) in report.envs.iter().enumerate() {
+            printer.progress(format!("fixing {}/{}...", i + 1, report.envs.len()));
+            match fix::fix_env(r, &opts) {
+                Ok(f) => fixes.push(f),
+                Err(e) => errors.push(EnvError {
+                    path: r.env().root.clone(),
+                    message: format!("{e:#}"),
+                    hint: None,
+                }),
+            }
+        }
+        let machine = fix::fix_machine(&report.machine, &opts);
+        if !machine.changed.is_empty() || machine.incomplete() {
+            fixes.push(machine);
+        }
+    }
+
+    if printer.is_json() {
+        printer.json(&report::json::fix(&fixes, &errors))?;
+    } else {
+        let v = printer.verbosity();
+        for f in &fixes {
+            report::human::fix_env(printer.out(), f, v)?;
+        }
+        for w in fixes.iter().flat_map(|f| &f.warnings) {
+            printer.warning(w);
+        }
+        print_env_errors(&errors, printer);
+        if fixes.iter().any(|f| !f.changed.is_empty()) {
+            if args.dry_run {
+                printer.hint("dry run, nothing was written; run again without --dry-run to apply");
+            } else if !args.undo {
+                printer.hint("--undo puts these changes back");
+            }
+        }
+    }
+    Ok(if !errors.is_empty() {
+        ExitStatus::BadInput
+    } else if fixes.iter().any(EnvFix::incomplete) {
+        ExitStatus::Problems
+    } else {
+        ExitStatus::Success
+    })
+}

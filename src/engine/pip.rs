@@ -1,0 +1,141 @@
+//! The package index pip is configured to use: `$PIP_INDEX_URL` and pip's config files (global
+//! and user for the machine, `ENV/pip.conf` for an environment), and whether each configured
+//! index answers like an index. Configured URLs are probed once per scan, concurrently, and
+//! not at all with `--offline`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::mirrors::{self, probe};
+use crate::pipconf;
+
+/// One configured index and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipIndex {
+    /// The file (or `$PIP_INDEX_URL`) that sets it.
+    pub source: PathBuf,
+    pub url: String,
+    /// Hosts listed in `trusted-host` by the same source.
+    pub trusted: Vec<String>,
+    /// `Some(error class and detail)` when a probe found it unusable; `None` when usable or
+    /// not probed.
+    pub unreachable: Option<String>,
+}
+
+/// The machine's config files pip reads, lowest precedence first (pip's `configuration.py`
+/// order on Linux). `PIP_CONFIG_FILE=/dev/null` turns them all off, as in pip.
+fn user_files() -> Vec<PathBuf> {
+    let pcf = std::env::var_os("PIP_CONFIG_FILE");
+    if pcf.as_deref() == Some(std::ffi::OsStr::new("/dev/null")) {
+        return Vec::new();
+    }
+    let mut out = vec![
+        PathBuf::from("/etc/pip.conf"),
+        PathBuf::from("/etc/xdg/pip/pip.conf"),
+    ];
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        out.push(home.join(".pip/pip.conf"));
+    }
+    if let Some(p) = mirrors::config::pip_config_path().filter(|_| pcf.is_none()) {
+        out.push(p);
+    }
+    if let Some(p) = pcf {
+        out.push(PathBuf::from(p));
+    }
+    out
+}
+
+/// The files that configure pip for `site` (an environment) or, with `None`, for the machine.
+fn files(site: Option<&Path>) -> Vec<PathBuf> {
+    match site {
+        Some(s) => vec![s.join("pip.conf")],
+        None => user_files(),
+    }
+}
+
+/// Each readable config file and its text.
+fn read_all(site: Option<&Path>) -> impl Iterator<Item = (PathBuf, String)> {
+    files(site).into_iter().filter_map(|f| {
+        let text = crate::fsread::read_text(&f, crate::fsread::CONFIG_CAP).ok()?;
+        Some((f, text))
+    })
+}
+
+/// Every index configured in an environment at `site` (`ENV/pip.conf`) or, with `None`, for
+/// the machine (its config files and `$PIP_INDEX_URL`).
+pub fn configured(site: Option<&Path>) -> Vec<PipIndex> {
+    let mut out = Vec::new();
+    for (f, text) in read_all(site) {
+        let Ok(ini) = pipconf::parse(&text) else {
+            continue;
+        };
+        let (url, trusted) = ini.index();
+        if let Some(url) = url {
+            out.push(PipIndex {
+                source: f,
+                url,
+                trusted,
+                unreachable: None,
+            });
+        }
+    }
+    if site.is_some() {
+        return out;
+    }
+    if let Some(url) = std::env::var_os("PIP_INDEX_URL").filter(|v| !v.is_empty()) {
+        let trusted = std::env::var("PIP_TRUSTED_HOST")
+            .map(|t| t.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default();
+        out.push(PipIndex {
+            source: PathBuf::from("$PIP_INDEX_URL"),
+            url: url.to_string_lossy().into_owned(),
+            trusted,
+            unreachable: None,
+        });
+    }
+    out
+}
+
+/// Config files of `site` (or the machine) that pip would refuse to parse, and why.
+pub fn invalid_files(site: Option<&Path>) -> Vec<(PathBuf, String)> {
+    read_all(site)
+        .filter_map(|(f, text)| pipconf::problem(&text).map(|why| (f, why)))
+        .collect()
+}
+
+/// Probe each distinct URL once; returns url -> problem.
+pub fn probe_urls<'a>(urls: impl Iterator<Item = &'a str>) -> BTreeMap<String, String> {
+    let mut list: Vec<mirrors::Mirror> = Vec::new();
+    for u in urls {
+        if !list.iter().any(|m| m.url == u) && mirrors::check_url(u).is_ok() {
+            list.push(mirrors::Mirror {
+                name: u.to_owned(),
+                url: u.to_owned(),
+                aliases: Vec::new(),
+            });
+        }
+    }
+    if list.is_empty() {
+        return BTreeMap::new();
+    }
+    let opts = probe::Options {
+        timeout: Duration::from_secs(4),
+        ..Default::default()
+    };
+    let Ok(probes) = probe::probe_all(&list, &opts) else {
+        return BTreeMap::new();
+    };
+    probes
+        .into_iter()
+        .filter(|p| !p.ok)
+        .map(|p| {
+            let why = format!(
+                "{}: {}",
+                p.error.unwrap_or_default(),
+                p.detail.unwrap_or_default()
+            );
+            (p.url, why)
+        })
+        .collect()
+}
