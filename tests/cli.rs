@@ -175,17 +175,69 @@ fn rules_and_explain() {
 }
 
 #[test]
-fn readme_lists_every_rule() {
+fn readme_rule_table_is_generated_from_the_rules() {
     let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let j = pydoctor(["rules", "--format", "json"]).json();
+    let mut want = String::from("| id | name | severity | scope | fix |\n|---|---|---|---|---|\n");
     for r in j["rules"].as_array().unwrap() {
-        let row = format!(
-            "| {} | {} |",
-            r["id"].as_str().unwrap(),
-            r["name"].as_str().unwrap()
-        );
-        assert!(readme.contains(&row), "README is missing the row {row}");
+        let cell = |k: &str| r[k].as_str().unwrap().to_owned();
+        want.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            cell("id"),
+            cell("name"),
+            cell("severity"),
+            cell("scope"),
+            cell("fix")
+        ));
     }
+    let start = readme
+        .find("| id | name |")
+        .expect("README has a rule table");
+    let end = readme[start..]
+        .find("\n\n")
+        .map_or(readme.len(), |e| start + e + 1);
+    assert_eq!(
+        &readme[start..end],
+        want,
+        "README's rule table drifted; paste this table instead:\n{want}"
+    );
+}
+
+/// Every source file is described in the README's architecture section.
+#[test]
+fn readme_architecture_names_every_source_file() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let start = readme.find("## Architecture").unwrap();
+    let end = readme[start + 3..]
+        .find("\n## ")
+        .map_or(readme.len(), |e| start + 3 + e);
+    let section = &readme[start..end];
+    let mut stack = vec![std::path::PathBuf::from(format!("{root}/src"))];
+    let mut missing = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let (folder, file) = rel.rsplit_once('/').unwrap();
+            // `src/x.rs` by itself, or a bullet naming `src/dir/` and `` `file.rs` ``.
+            let named = section.contains(&format!("`{rel}`"))
+                || section.split("\n- ").any(|item| {
+                    item.contains(&format!("`{folder}/`")) && item.contains(&format!("`{file}`"))
+                });
+            if !named {
+                missing.push(rel);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "README's architecture leaves out {missing:?}"
+    );
 }
 
 #[test]

@@ -113,6 +113,14 @@ impl Code {
         )
     }
 
+    pub fn scope_name(self) -> &'static str {
+        match self.detector() {
+            Detector::Env(_) => "environment",
+            Detector::Machine(_) => "machine",
+            Detector::Both(..) => "both",
+        }
+    }
+
     /// Checks environments (as opposed to only the machine).
     pub fn is_env_rule(self) -> bool {
         matches!(self.detector(), Detector::Env(_) | Detector::Both(..))

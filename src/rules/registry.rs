@@ -62,6 +62,8 @@ pub struct Rule {
     pub references: Vec<String>,
     /// How its findings are fixed, for `rules` and `explain`.
     pub fix: &'static str,
+    /// What it checks: `environment`, `machine` or `both`.
+    pub scope: &'static str,
 }
 
 impl Rule {
@@ -152,6 +154,7 @@ pub fn load_from(files: &[(&str, &str)]) -> Result<Vec<Arc<Rule>>> {
                 explanation: p.explanation,
                 references: p.references,
                 fix: code.fix_summary(),
+                scope: code.scope_name(),
             });
         }
     }
