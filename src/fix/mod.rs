@@ -6,16 +6,15 @@ pub mod edit;
 pub mod plan;
 pub mod relink;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::engine::{EnvReport, Finding, MachineReport, Severity};
 use crate::env::Env;
 use crate::rules::{Applicability, FixAction};
 use crate::shebang::Style;
-use crate::write::{self, Job, Outcome, journal};
+use crate::write::{self, Job, Outcome, Tree, journal};
 
 /// Which findings a command fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +93,13 @@ impl EnvFix {
         }
     }
 
+    fn skip(&mut self, path: &Path, reason: String) {
+        self.skipped.push(NotDone {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
+
     /// Some problem is left: a file skipped or failed.
     pub fn incomplete(&self) -> bool {
         !self.skipped.is_empty() || !self.failed.is_empty()
@@ -136,84 +142,77 @@ fn decide<'a>(f: &'a Finding, opts: &Options) -> Result<Option<&'a FixAction>, S
     }
 }
 
-/// Refuse to write through a `bin/` that is a symlink leading out of the environment.
-fn check_bin_inside(env: &Env) -> Result<()> {
-    let bin = env.bin();
-    let (Ok(bin_real), Ok(root_real)) = (fs::canonicalize(&bin), fs::canonicalize(&env.root))
-    else {
-        return Ok(());
-    };
-    if !bin_real.starts_with(&root_real) {
-        bail!(
-            "{} leads outside the environment (to {}); refusing to write there",
-            bin.display(),
-            bin_real.display()
-        );
-    }
-    Ok(())
-}
-
-/// Apply the fixes of one scanned environment's findings that `opts` selects.
+/// Apply the fixes of one scanned environment's findings that `opts` selects. Every file is
+/// reached from the environment's root without symlinks.
 pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     let env = report.facts.env.clone();
-    check_bin_inside(&env)?;
+    let tree = Tree::open(&env.root)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", env.root.display()))?;
+    // A bin/ that cannot be reached without leaving the environment stops the whole fix.
+    match tree.dir(Path::new("bin")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
     let mut fix = EnvFix::new(Some(env.clone()), opts.dry_run);
     let mut planned = Vec::new();
     let mut shebangs = Vec::new();
     let mut relinked = false;
     for f in &report.findings {
         match decide(f, opts) {
-            Err(reason) => fix.skipped.push(NotDone {
-                path: f.path.clone(),
-                reason,
-            }),
+            Err(reason) => fix.skip(&f.path, reason),
             Ok(None) => {}
             Ok(Some(FixAction::Shebang)) => shebangs.push(f.path.as_path()),
             // PD110 and PD111 share one relink.
             Ok(Some(FixAction::Relink { .. })) if relinked => {}
             Ok(Some(FixAction::Relink { base })) => {
                 relinked = true;
-                for (link, old) in relink::relink(&env, base, opts.dry_run)? {
-                    fix.changed.push(Changed {
-                        path: link,
-                        from: old.display().to_string(),
-                        to: base.display().to_string(),
-                        diff: String::new(),
-                    });
+                match relink::jobs(&tree, base) {
+                    Ok(jobs) => planned.extend(jobs),
+                    Err(e) => fix.skip(&f.path, format!("cannot relink: {e}")),
                 }
             }
-            Ok(Some(action)) => match plan::file_job(f, action, &env.root) {
-                Ok(p) => planned.push(p),
-                Err(reason) => fix.skipped.push(NotDone {
-                    path: f.path.clone(),
-                    reason,
-                }),
-            },
+            Ok(Some(action)) => {
+                let job = plan::file_change(action, &env.root).and_then(|(change, from, to)| {
+                    let job = tree.job(&f.path, change).map_err(|e| e.to_string())?;
+                    Ok(Planned { job, from, to })
+                });
+                match job {
+                    Ok(p) => planned.push(p),
+                    Err(reason) => fix.skip(&f.path, reason),
+                }
+            }
         }
     }
     planned.extend(plan::shebang_jobs(
         &report.facts,
         &shebangs,
         opts,
+        &tree,
         &mut fix.skipped,
     ));
 
     // Serialise writers on this environment; clean up after a run that was killed.
-    let _lock = (!opts.dry_run).then(|| write::lock_dir(&env.root));
+    let _locked = !opts.dry_run && tree.root().lock();
     if !opts.dry_run {
-        for dir in [env.bin(), env.root.clone(), journal::dir(&env.root)] {
+        for rel in ["bin", "", ".pydoctor/undo"] {
+            let dir = match tree.dir(Path::new(rel)) {
+                Ok(d) => d,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    fix.warnings.push(e.to_string());
+                    continue;
+                }
+            };
             match write::remove_stale_temps(&dir) {
                 Ok(n) => fix.stale_temps_removed += n,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => fix.warnings.push(format!(
                     "could not clean temp files in {}: {e}",
-                    dir.display()
+                    dir.path().display()
                 )),
             }
         }
     }
-    let root = env.root.clone();
-    let journal = |edits: &[(&Path, &write::Edit)]| journal::write(&root, edits).map(|_| ());
+    let journal = |edits: &[(&Path, &write::Edit)]| journal::write(&tree, edits).map(|_| ());
     apply(&mut fix, planned, opts.dry_run, Some(&journal));
     Ok(fix)
 }
@@ -224,19 +223,18 @@ pub fn fix_machine(report: &MachineReport, opts: &Options) -> EnvFix {
     let mut planned = Vec::new();
     for f in &report.findings {
         match decide(f, opts) {
-            Err(reason) => fix.skipped.push(NotDone {
-                path: f.path.clone(),
-                reason,
-            }),
+            Err(reason) => fix.skip(&f.path, reason),
             Ok(None) => {}
             Ok(Some(action)) => {
                 let root = f.path.parent().unwrap_or(Path::new("/"));
-                match plan::file_job(f, action, root) {
+                let job = plan::file_change(action, root).and_then(|(change, from, to)| {
+                    let job =
+                        write::job_in_own_folder(&f.path, change).map_err(|e| e.to_string())?;
+                    Ok(Planned { job, from, to })
+                });
+                match job {
                     Ok(p) => planned.push(p),
-                    Err(reason) => fix.skipped.push(NotDone {
-                        path: f.path.clone(),
-                        reason,
-                    }),
+                    Err(reason) => fix.skip(&f.path, reason),
                 }
             }
         }
@@ -255,30 +253,43 @@ fn apply(fix: &mut EnvFix, planned: Vec<Planned>, dry_run: bool, journal: Option
     }
 }
 
-/// Put back what the newest fix of `env` changed (see [`journal`]).
+/// Put back what the newest fix of `env` changed (see [`journal`]). Safe to run again after a
+/// kill or a partial failure: files already restored are left as they are.
 pub fn undo_env(env: Env, dry_run: bool) -> Result<EnvFix> {
     let root = env.root.clone();
     let mut fix = EnvFix::new(Some(env), dry_run);
-    let Some(path) = journal::latest(&root) else {
-        fix.warnings
-            .push("no undo journal: pydoctor has not changed this environment".into());
+    let tree =
+        Tree::open(&root).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
+    let no_journal = "no undo journal: pydoctor has not changed this environment";
+    let Some(dir) = journal::existing_dir(&tree)? else {
+        fix.warnings.push(no_journal.into());
         return Ok(fix);
     };
-    let _lock = (!dry_run).then(|| write::lock_dir(&root));
-    let jobs = journal::jobs(&root, &path)
-        .map_err(|e| anyhow::anyhow!("cannot read the undo journal {}: {e}", path.display()))?;
-    let batch = write::run(&jobs, dry_run, None);
-    fix.warnings.extend(batch.warnings);
-    for (job, outcome) in jobs.iter().zip(batch.outcomes) {
-        fix.record(
-            job.path.clone(),
-            "fixed".into(),
-            "as before the fix".into(),
-            outcome,
-        );
+    let Some(name) = journal::latest(&dir)? else {
+        fix.warnings.push(no_journal.into());
+        return Ok(fix);
+    };
+    let _locked = !dry_run && tree.root().lock();
+    let entries = journal::jobs(&tree, &dir, &name).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot use the undo journal {}: {e}",
+            dir.path().join(&name).display()
+        )
+    })?;
+    let mut planned = Vec::new();
+    for e in entries {
+        match e {
+            Ok(job) => planned.push(Planned {
+                job,
+                from: "fixed".into(),
+                to: "as before the fix".into(),
+            }),
+            Err((path, reason)) => fix.skip(&path, reason),
+        }
     }
+    apply(&mut fix, planned, dry_run, None);
     if !dry_run && fix.failed.is_empty() {
-        fs::remove_file(&path)?;
+        dir.unlink(&name)?;
     }
     Ok(fix)
 }

@@ -10,12 +10,11 @@ use std::collections::HashSet;
 
 use super::{NotDone, Options, Planned, edit};
 use crate::activate;
-use crate::engine::Finding;
 use crate::engine::facts::{Facts, InterpState, OwnPython};
 use crate::rules::FixAction;
 use crate::scripts::Script;
 use crate::shebang::Style;
-use crate::write::{Compute, Job};
+use crate::write::{Change, Compute, Tree};
 
 /// A file is there (or there but hidden from us by permissions, which the kernel may not
 /// share: the script's users may see it).
@@ -99,11 +98,26 @@ pub fn shebang_jobs(
     f: &Facts,
     paths: &[&Path],
     opts: &Options,
+    tree: &Tree,
     skipped: &mut Vec<NotDone>,
 ) -> Vec<Planned> {
     let flagged: HashSet<&Path> = paths.iter().copied().collect();
     let relocatable = opts.style == Style::Relocatable;
     let mut out = Vec::new();
+    if flagged.is_empty() && !relocatable {
+        return out;
+    }
+    // bin/ is opened once, without following a symlink; every script is written through it.
+    let bin = match tree.dir(Path::new("bin")) {
+        Ok(b) => b,
+        Err(e) => {
+            skipped.extend(paths.iter().map(|p| NotDone {
+                path: p.to_path_buf(),
+                reason: e.to_string(),
+            }));
+            return out;
+        }
+    };
     for (s, state) in f.scripts() {
         let wanted = flagged.contains(s.path.as_path())
             || (relocatable && runs_own_interpreter(f, s, state));
@@ -170,10 +184,15 @@ pub fn shebang_jobs(
                 out
             }))
         });
+        let Some(name) = s.path.file_name() else {
+            continue;
+        };
         out.push(Planned {
-            job: Job {
+            job: crate::write::Job {
+                dir: std::sync::Arc::clone(&bin),
+                name: name.to_os_string(),
                 path: s.path.clone(),
-                compute,
+                change: Change::Rewrite(compute),
             },
             from,
             to,
@@ -242,9 +261,9 @@ fn pyvenv_command(content: &[u8], old: &str, new: &str) -> Result<Option<Vec<u8>
     Ok(changed.then(|| lines.concat().into_bytes()))
 }
 
-/// The job that applies `action` (any but `Shebang`, `Relink` and `Advice`) to the file
-/// `finding` names; `root` is the environment's path (what stale values become).
-pub fn file_job(finding: &Finding, action: &FixAction, root: &Path) -> Result<Planned, String> {
+/// The change that applies `action` (any but `Shebang`, `Relink` and `Advice`) to a file, and
+/// its `from`/`to` labels; `root` is the environment's path (what stale values become).
+pub fn file_change(action: &FixAction, root: &Path) -> Result<(Change, String, String), String> {
     let new_root = lossy(root);
     let (from, to, compute): (String, String, Compute) = match action.clone() {
         FixAction::Activate { stale } => {
@@ -296,12 +315,5 @@ pub fn file_job(finding: &Finding, action: &FixAction, root: &Path) -> Result<Pl
             return Err("not a file edit".into());
         }
     };
-    Ok(Planned {
-        job: Job {
-            path: finding.path.clone(),
-            compute,
-        },
-        from,
-        to,
-    })
+    Ok((Change::Rewrite(compute), from, to))
 }

@@ -11,7 +11,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use crate::write::write_atomic;
+use std::ffi::{OsStr, OsString};
+use std::sync::Arc;
+
+use crate::write::{Dir, write_atomic_in};
 
 /// Marks backups: `pip.conf.pydoctor-backup.<unix-nanos>` (`.absent` when there was no file).
 pub const BACKUP_TAG: &str = ".pydoctor-backup.";
@@ -94,17 +97,41 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
+/// The config's folder (created if missing), opened once: the file, its backup and its temp
+/// files are all written relative to it, after removing temp files a killed run left.
+fn open_folder(target: &Path) -> Result<(Arc<Dir>, OsString)> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name = target
+        .file_name()
+        .with_context(|| format!("{} names no file", target.display()))?
+        .to_os_string();
+    let d = Arc::new(Dir::open(dir).with_context(|| format!("cannot open {}", dir.display()))?);
+    crate::write::remove_stale_temps(&d)
+        .with_context(|| format!("cannot clean temp files in {}", dir.display()))?;
+    Ok((d, name))
+}
+
+/// The config file's bytes (`None` when it does not exist), read bounded and non-blocking.
+fn read_config(target: &Path) -> Result<Option<Vec<u8>>> {
+    match crate::fsread::read_bytes(
+        target,
+        crate::fsread::CONFIG_CAP,
+        crate::fsread::Links::Refuse,
+    ) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", target.display())),
+    }
+}
+
 fn edit_file(
     path: &Path,
     dry_run: bool,
     edit: impl Fn(&str) -> Result<String>,
 ) -> Result<Option<Change>> {
     let target = resolve(path);
-    let old = match fs::read(&target) {
-        Ok(b) => Some(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", target.display())),
-    };
+    let old = read_config(&target)?;
     let old_text = match &old {
         Some(b) => String::from_utf8(b.clone()).map_err(|_| {
             anyhow::anyhow!("{} is not UTF-8 text; not editing it", target.display())
@@ -128,20 +155,23 @@ fn edit_file(
             diff,
         }));
     }
-    let dir = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let file_name = target.file_name().unwrap_or_default().to_string_lossy();
-    let backup = match &old {
-        Some(_) => dir.join(format!("{file_name}{BACKUP_TAG}{}", now_tag())),
-        None => dir.join(format!("{file_name}{BACKUP_TAG}{}.absent", now_tag())),
+    let (dir, name) = open_folder(&target)?;
+    let like = dir.stat(&name).ok().filter(|s| s.is_file());
+    let file_name = name.to_string_lossy();
+    let backup_name = match &old {
+        Some(_) => format!("{file_name}{BACKUP_TAG}{}", now_tag()),
+        None => format!("{file_name}{BACKUP_TAG}{}.absent", now_tag()),
     };
-    write_atomic(&backup, old.as_deref().unwrap_or_default(), None)
-        .with_context(|| format!("cannot write backup {}", backup.display()))?;
-    let mode = fs::metadata(&target).ok().map(|m| {
-        use std::os::unix::fs::PermissionsExt;
-        m.permissions().mode()
-    });
-    write_atomic(&target, new_text.as_bytes(), mode)
+    let backup = target.with_file_name(&backup_name);
+    // The backup keeps the original's mode and owner: a 0600 pip.conf may hold a token.
+    write_atomic_in(
+        &dir,
+        OsStr::new(&backup_name),
+        old.as_deref().unwrap_or_default(),
+        like.as_ref(),
+    )
+    .with_context(|| format!("cannot write backup {}", backup.display()))?;
+    write_atomic_in(&dir, &name, new_text.as_bytes(), like.as_ref())
         .with_context(|| format!("cannot write {}", target.display()))?;
     Ok(Some(Change {
         path: target,
@@ -164,16 +194,14 @@ pub fn apply(url: &str, dry_run: bool) -> Result<Vec<Change>> {
     Ok(out)
 }
 
-/// The newest backup of `path`, if any.
-fn latest_backup(path: &Path) -> Option<PathBuf> {
-    let dir = path.parent()?;
-    let prefix = format!("{}{BACKUP_TAG}", path.file_name()?.to_string_lossy());
-    fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .map(|e| e.path())
-        .max()
+/// The newest backup of the file `name` in `dir`, if any.
+fn latest_backup(dir: &Dir, name: &OsStr) -> Result<Option<OsString>> {
+    let prefix = format!("{}{BACKUP_TAG}", name.to_string_lossy());
+    Ok(dir
+        .names()?
+        .into_iter()
+        .filter(|n| n.to_string_lossy().starts_with(&prefix))
+        .max())
 }
 
 /// Restore the newest backup of each config file exactly (or remove a file that did not exist
@@ -182,22 +210,28 @@ pub fn revert(dry_run: bool) -> Result<Vec<Change>> {
     let mut out = Vec::new();
     for p in [pip_config_path(), uv_config_path()].into_iter().flatten() {
         let target = resolve(&p);
-        let Some(backup) = latest_backup(&target) else {
+        let Some(parent) = target.parent().filter(|d| d.is_dir()) else {
             continue;
         };
-        let current = fs::read_to_string(&target).unwrap_or_default();
-        let absent = backup.to_string_lossy().ends_with(".absent");
+        let dir = Arc::new(Dir::open(parent)?);
+        let name = target.file_name().unwrap_or_default().to_os_string();
+        let Some(backup_name) = latest_backup(&dir, &name)? else {
+            continue;
+        };
+        let backup = target.with_file_name(&backup_name);
+        let current = read_config(&target)?.unwrap_or_default();
+        let absent = backup_name.to_string_lossy().ends_with(".absent");
         let restored = if absent {
-            String::new()
+            Vec::new()
         } else {
-            fs::read_to_string(&backup)
+            crate::fsread::read_open(dir.open_read(&backup_name)?, crate::fsread::CONFIG_CAP)
                 .with_context(|| format!("cannot read {}", backup.display()))?
         };
-        let diff =
-            crate::diff::unified(&target, current.as_bytes(), restored.as_bytes(), usize::MAX);
+        let diff = crate::diff::unified(&target, &current, &restored, usize::MAX);
         if !dry_run {
+            crate::write::remove_stale_temps(&dir)?;
             if absent {
-                match fs::remove_file(&target) {
+                match dir.unlink(&name) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                     Err(e) => {
@@ -206,14 +240,14 @@ pub fn revert(dry_run: bool) -> Result<Vec<Change>> {
                     }
                 }
             } else {
-                let mode = fs::metadata(&target).ok().map(|m| {
-                    use std::os::unix::fs::PermissionsExt;
-                    m.permissions().mode()
-                });
-                write_atomic(&target, restored.as_bytes(), mode)?;
+                // The backup has the mode and owner the original had.
+                let like = dir.stat(&backup_name).ok();
+                write_atomic_in(&dir, &name, &restored, like.as_ref())
+                    .with_context(|| format!("cannot write {}", target.display()))?;
             }
-            fs::remove_file(&backup)
+            dir.unlink(&backup_name)
                 .with_context(|| format!("cannot remove {}", backup.display()))?;
+            dir.sync()?;
         }
         out.push(Change {
             path: target,

@@ -1,41 +1,30 @@
-//! The one module that writes. Crash-safe batch rewriting: for every file, a temp file in the same directory with the same
-//! mode and owner; then one filesystem sync for the whole batch (an fsync per file is far too
-//! slow on 5,000 scripts); then a rename over each original after checking it did not change;
-//! then a sync of each directory. A crash leaves every file either old or new, plus temp files
-//! that the next run removes.
+//! The one module that writes. Crash-safe batch rewriting: for every file, a temp file in the
+//! same folder with the original's mode and owner; then one filesystem sync for the whole
+//! batch (an fsync per file is far too slow on 5,000 scripts); then the undo journal; then a
+//! rename over each original after checking it did not change; then a sync of each folder. A
+//! crash leaves every file either old or new, plus temp files that the next run removes.
+//!
+//! Every job names its folder by an open descriptor ([`Dir`]) reached without symlinks from
+//! the environment's root ([`Tree`]), so nothing is written outside it, whatever is swapped
+//! in meanwhile.
 
-use std::collections::BTreeSet;
-use std::fs::{self, File};
-use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
-use tempfile::TempPath;
-
-use crate::scripts;
-
+pub mod dir;
 pub mod journal;
 
-/// Identity of a file when it was read; a rewrite checks it again before replacing the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    dev: u64,
-    ino: u64,
-    size: u64,
-    mtime_ns: i128,
-}
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
+use std::io::{self, Read, Write};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-impl Stamp {
-    fn of(m: &fs::Metadata) -> Stamp {
-        Stamp {
-            dev: m.dev(),
-            ino: m.ino(),
-            size: m.size(),
-            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
-        }
-    }
-}
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use dir::Dir;
+use dir::Stat;
 
 /// Temp files are named `.pydoctor-XXXXXX.tmp` so a later run can recognise and remove them.
 pub const TEMP_PREFIX: &str = ".pydoctor-";
@@ -49,16 +38,31 @@ const DIFF_SHOWN: usize = 64 << 10;
 /// `Err` explains why it is left alone.
 pub type Compute = Box<dyn Fn(&[u8]) -> Result<Option<Vec<u8>>, String> + Send + Sync>;
 
+/// What a job does to its file.
+pub enum Change {
+    /// Rewrite a regular file's bytes.
+    Rewrite(Compute),
+    /// Point a symlink at `to`; with `expect`, only when it now points there (undo).
+    Relink {
+        to: PathBuf,
+        expect: Option<PathBuf>,
+    },
+}
+
+/// One file to change: the folder it is in (held open), its name there, and its path as the
+/// user knows it (for reports).
 pub struct Job {
+    pub dir: Arc<Dir>,
+    pub name: OsString,
     pub path: PathBuf,
-    pub compute: Compute,
+    pub change: Change,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Unchanged,
     /// Rewritten (or, in a dry run, would be); `diff` is the unified diff of the change and
-    /// `edit` the bytes that differ, for the undo journal.
+    /// `edit` what the undo journal records.
     Changed {
         diff: String,
         edit: Edit,
@@ -69,16 +73,31 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// The part of a file a rewrite changed: `old` was replaced by `new` at the start of the
-/// file; everything after is identical. Enough to undo the rewrite exactly.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Edit {
-    pub old: Vec<u8>,
-    pub new: Vec<u8>,
+/// A SHA-256 of a whole file, in hex.
+pub fn digest(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a change did, enough to undo it exactly and only when the file is still as it left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Edit {
+    /// The file's leading bytes `old` became `new` (everything after is identical); `before`
+    /// and `after` hash the whole file.
+    File {
+        old: Vec<u8>,
+        new: Vec<u8>,
+        before: String,
+        after: String,
+    },
+    /// A symlink's target `old` became `new`.
+    Link { old: PathBuf, new: PathBuf },
 }
 
 impl Edit {
-    /// The differing prefixes of `old` and `new` (their longest common suffix removed).
+    /// The differing prefixes of `old` and `new` (their longest common suffix removed), and
+    /// the hashes of both.
     pub fn between(old: &[u8], new: &[u8]) -> Edit {
         let common = old
             .iter()
@@ -86,71 +105,290 @@ impl Edit {
             .zip(new.iter().rev())
             .take_while(|(a, b)| a == b)
             .count();
-        Edit {
+        Edit::File {
             old: old[..old.len() - common].to_vec(),
             new: new[..new.len() - common].to_vec(),
+            before: digest(old),
+            after: digest(new),
         }
     }
 }
 
-struct Pending {
-    index: usize,
-    temp: TempPath,
-    stamp: Stamp,
+/// A name for a temp file that no other run picks: pid, time and a counter.
+fn temp_name() -> OsString {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .subsec_nanos();
+    OsString::from(format!(
+        "{TEMP_PREFIX}{:x}-{t:x}-{n:x}{TEMP_SUFFIX}",
+        std::process::id()
+    ))
+}
+
+fn is_temp_name(name: &OsStr) -> bool {
+    let n = name.to_string_lossy();
+    n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX)
+}
+
+/// A temp file (or link) waiting to be renamed over its original; removed if dropped first.
+struct Staged {
+    dir: Arc<Dir>,
+    temp: OsString,
+    /// The original as it was read; the rename happens only if it still is.
+    original: Stat,
+    done: bool,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.dir.unlink(&self.temp);
+        }
+    }
+}
+
+/// The folders of one environment, reached from its root without symlinks; each folder is
+/// opened once however many files in it are written.
+pub struct Tree {
+    root_path: PathBuf,
+    root: Arc<Dir>,
+    dirs: Mutex<HashMap<PathBuf, Arc<Dir>>>,
+}
+
+impl Tree {
+    pub fn open(root: &Path) -> io::Result<Tree> {
+        Ok(Tree {
+            root_path: root.to_path_buf(),
+            root: Arc::new(Dir::open(root)?),
+            dirs: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn root(&self) -> &Arc<Dir> {
+        &self.root
+    }
+
+    pub fn root_path(&self) -> &Path {
+        &self.root_path
+    }
+
+    /// Where `rel` really is inside the tree: symlinked folders are followed only when they
+    /// lead to another folder inside it (a relative link that stays below the root), one
+    /// component at a time from the root's descriptor.
+    fn resolve_inside(&self, rel: &Path) -> io::Result<PathBuf> {
+        let outside = || {
+            io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "{} leads outside the environment; refusing to write there",
+                    self.root_path.join(rel).display()
+                ),
+            )
+        };
+        let mut todo: Vec<OsString> = dir::plain_components(rel)
+            .ok_or_else(outside)?
+            .into_iter()
+            .rev()
+            .map(OsStr::to_os_string)
+            .collect();
+        let mut done: Vec<OsString> = Vec::new();
+        let mut hops = 0;
+        while let Some(name) = todo.pop() {
+            let here: PathBuf = done.iter().collect();
+            let d = if here.as_os_str().is_empty() {
+                Arc::clone(&self.root)
+            } else {
+                Arc::new(self.root.open_beneath(&here)?)
+            };
+            if !d.stat(&name)?.is_symlink() {
+                done.push(name);
+                continue;
+            }
+            hops += 1;
+            let target = d.readlink(&name)?;
+            if target.is_absolute() || hops > 32 {
+                return Err(outside());
+            }
+            for c in target.components().rev() {
+                match c {
+                    std::path::Component::Normal(n) => todo.push(n.to_os_string()),
+                    std::path::Component::ParentDir => todo.push(OsString::from("..")),
+                    _ => {}
+                }
+            }
+            // `..` pops a resolved component; above the root is outside.
+            while todo.last().is_some_and(|n| n == "..") {
+                todo.pop();
+                done.pop().ok_or_else(outside)?;
+            }
+        }
+        Ok(done.iter().collect())
+    }
+
+    /// The folder `rel` (relative to the root), opened once, never through a symlink that
+    /// leads out of the tree.
+    pub fn dir(&self, rel: &Path) -> io::Result<Arc<Dir>> {
+        if rel.as_os_str().is_empty() {
+            return Ok(Arc::clone(&self.root));
+        }
+        let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(d) = dirs.get(rel) {
+            return Ok(Arc::clone(d));
+        }
+        let opened = match self.root.open_beneath(rel) {
+            Err(e)
+                if e.raw_os_error() == Some(libc::ELOOP)
+                    || e.raw_os_error() == Some(libc::EXDEV) =>
+            {
+                let real = self.resolve_inside(rel)?;
+                self.root.open_beneath(&real)
+            }
+            other => other,
+        };
+        let d = Arc::new(opened.map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("{}: {e}", self.root_path.join(rel).display()),
+            )
+        })?);
+        dirs.insert(rel.to_path_buf(), Arc::clone(&d));
+        Ok(d)
+    }
+
+    /// The folder and name of `path` (relative to the root, or absolute and inside it).
+    pub fn locate(&self, path: &Path) -> io::Result<(Arc<Dir>, OsString)> {
+        let rel = if path.is_absolute() {
+            path.strip_prefix(&self.root_path).map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} is outside {}", path.display(), self.root_path.display()),
+                )
+            })?
+        } else {
+            path
+        };
+        let names = dir::plain_components(rel).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is not a plain path inside the environment",
+                    rel.display()
+                ),
+            )
+        })?;
+        let (name, parents) = names.split_last().expect("plain_components is never empty");
+        let parent: PathBuf = parents.iter().collect();
+        Ok((self.dir(&parent)?, name.to_os_string()))
+    }
+
+    /// A job on the file at `path` inside this tree.
+    pub fn job(&self, path: &Path, change: Change) -> io::Result<Job> {
+        let (dir, name) = self.locate(path)?;
+        Ok(Job {
+            dir,
+            name,
+            path: self
+                .root_path
+                .join(path.strip_prefix(&self.root_path).unwrap_or(path)),
+            change,
+        })
+    }
+}
+
+/// A job on a file outside any environment (a user's kernelspec, IPython profile): its
+/// folder is opened as named, the file itself never through a symlink.
+pub fn job_in_own_folder(path: &Path, change: Change) -> io::Result<Job> {
+    let parent = path.parent().unwrap_or(Path::new("/"));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+    Ok(Job {
+        dir: Arc::new(Dir::open(parent)?),
+        name: name.to_os_string(),
+        path: path.to_path_buf(),
+        change,
+    })
 }
 
 /// Remove temp files left behind by a run that was killed.
-pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
+pub fn remove_stale_temps(dir: &Dir) -> io::Result<usize> {
     let mut removed = 0;
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(TEMP_PREFIX)
-            && name.ends_with(TEMP_SUFFIX)
-            && entry.file_type().is_ok_and(|t| t.is_file())
-        {
-            fs::remove_file(entry.path())?;
+    for name in dir.names()? {
+        if is_temp_name(&name) && dir.stat(&name).is_ok_and(|s| s.is_file() || s.is_symlink()) {
+            dir.unlink(&name)?;
             removed += 1;
         }
     }
     Ok(removed)
 }
 
-/// Hold an exclusive lock on `dir` so two pydoctor processes never rewrite one environment at
-/// once (the second waits). `None` where the filesystem has no such locks.
-pub fn lock_dir(dir: &Path) -> Option<File> {
-    let f = File::open(dir).ok()?;
-    f.lock().ok()?;
-    Some(f)
-}
-
-/// Read, compute and (unless `dry_run`) stage one file. Returns the outcome and, when staged,
-/// the temp file waiting to be renamed.
-fn stage(job: &Job, dry_run: bool) -> (Outcome, Option<(TempPath, Stamp)>) {
-    let fail = |e: io::Error| (Outcome::Failed(e.to_string()), None);
-    let mut f = match scripts::open_nofollow(&job.path) {
+/// Read a whole regular file (at most `cap` bytes) opened without following a symlink.
+fn read_file(dir: &Dir, name: &OsStr, cap: u64) -> Result<(Vec<u8>, Stat), Outcome> {
+    let mut f = match dir.open_read(name) {
         Ok(f) => f,
         Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return (Outcome::Refused("is a symbolic link".into()), None);
+            return Err(Outcome::Refused("is a symbolic link".into()));
         }
-        Err(e) => return fail(e),
+        Err(e) => return Err(Outcome::Failed(e.to_string())),
     };
-    let meta = match f.metadata() {
-        Ok(m) => m,
-        Err(e) => return fail(e),
-    };
-    if !meta.is_file() {
-        return (Outcome::Refused("not a regular file".into()), None);
+    let st = dir::fstat(&f).map_err(|e| Outcome::Failed(e.to_string()))?;
+    if !st.is_file() {
+        return Err(Outcome::Refused("not a regular file".into()));
     }
-    if meta.len() > MAX_REWRITE {
-        return (Outcome::Refused("larger than 256 MiB".into()), None);
+    if st.size > cap {
+        return Err(Outcome::Refused(format!("larger than {} MiB", cap >> 20)));
     }
-    let old = match scripts::read_head(&mut f, meta.len() as usize + 1) {
-        Ok(b) => b,
-        Err(e) => return fail(e),
+    let mut buf = Vec::with_capacity(st.size as usize);
+    (&mut f)
+        .take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Outcome::Failed(e.to_string()))?;
+    Ok((buf, st))
+}
+
+/// A temp file beside the original holding `content`, with the original's owner and mode.
+fn write_temp(dir: &Arc<Dir>, content: &[u8], like: &Stat) -> io::Result<OsString> {
+    let temp = temp_name();
+    let mut f = dir.create_new(&temp, 0o600)?;
+    let staged = Staged {
+        dir: Arc::clone(dir),
+        temp: temp.clone(),
+        original: *like,
+        done: false,
     };
-    let new = match (job.compute)(&old) {
+    f.write_all(content)?;
+    let mine = dir::fstat(&f)?;
+    if mine.uid != like.uid || mine.gid != like.gid {
+        // Keep the owner where we may (root, or a group we belong to); otherwise the file
+        // becomes ours, as with any editor.
+        // SAFETY: an open descriptor.
+        let _ = unsafe { libc::fchown(f.as_raw_fd(), like.uid, like.gid) };
+    }
+    // After chown, which clears set-id bits; skipped when the mode is already right.
+    let want = like.mode & 0o7777;
+    if mine.mode & 0o7777 != want || mine.uid != like.uid {
+        // SAFETY: an open descriptor.
+        if unsafe { libc::fchmod(f.as_raw_fd(), want as libc::mode_t) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    if !cfg!(target_os = "linux") {
+        f.sync_data()?;
+    }
+    let mut staged = staged;
+    staged.done = true;
+    Ok(temp)
+}
+
+fn stage_rewrite(job: &Job, compute: &Compute, dry_run: bool) -> (Outcome, Option<Staged>) {
+    let (old, st) = match read_file(&job.dir, &job.name, MAX_REWRITE) {
+        Ok(x) => x,
+        Err(outcome) => return (outcome, None),
+    };
+    let new = match compute(&old) {
         Ok(Some(new)) => new,
         Ok(None) => return (Outcome::Unchanged, None),
         Err(why) => return (Outcome::Refused(why), None),
@@ -160,67 +398,81 @@ fn stage(job: &Job, dry_run: bool) -> (Outcome, Option<(TempPath, Stamp)>) {
     if dry_run {
         return (Outcome::Changed { diff, edit }, None);
     }
-    match write_temp(&job.path, &new, &meta) {
+    match write_temp(&job.dir, &new, &st) {
         Ok(temp) => (
             Outcome::Changed { diff, edit },
-            Some((temp, Stamp::of(&meta))),
+            Some(Staged {
+                dir: Arc::clone(&job.dir),
+                temp,
+                original: st,
+                done: false,
+            }),
         ),
-        Err(e) => fail(e),
+        Err(e) => (Outcome::Failed(e.to_string()), None),
     }
 }
 
-/// A temp file beside `path`, named so a later run recognises it, holding `content`.
-fn temp_beside(path: &Path, content: &[u8]) -> io::Result<tempfile::NamedTempFile> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
-    tmp.write_all(content)?;
-    Ok(tmp)
+fn stage_relink(
+    job: &Job,
+    to: &Path,
+    expect: Option<&Path>,
+    dry_run: bool,
+) -> (Outcome, Option<Staged>) {
+    let st = match job.dir.stat(&job.name) {
+        Ok(st) if st.is_symlink() => st,
+        Ok(_) => return (Outcome::Refused("not a symbolic link".into()), None),
+        Err(e) => return (Outcome::Failed(e.to_string()), None),
+    };
+    let old = match job.dir.readlink(&job.name) {
+        Ok(t) => t,
+        Err(e) => return (Outcome::Failed(e.to_string()), None),
+    };
+    if old == to {
+        return (Outcome::Unchanged, None);
+    }
+    if expect.is_some_and(|e| e != old) {
+        return (
+            Outcome::Refused(format!(
+                "now points to {}, not where pydoctor left it; left as is",
+                old.display()
+            )),
+            None,
+        );
+    }
+    let diff = format!(
+        "{}: {} -> {}\n",
+        job.path.display(),
+        old.display(),
+        to.display()
+    );
+    let edit = Edit::Link {
+        old,
+        new: to.to_path_buf(),
+    };
+    if dry_run {
+        return (Outcome::Changed { diff, edit }, None);
+    }
+    let temp = temp_name();
+    match job.dir.symlink(to, &temp) {
+        Ok(()) => (
+            Outcome::Changed { diff, edit },
+            Some(Staged {
+                dir: Arc::clone(&job.dir),
+                temp,
+                original: st,
+                done: false,
+            }),
+        ),
+        Err(e) => (Outcome::Failed(e.to_string()), None),
+    }
 }
 
-fn write_temp(path: &Path, content: &[u8], meta: &fs::Metadata) -> io::Result<TempPath> {
-    let tmp = temp_beside(path, content)?;
-    let file = tmp.as_file();
-    let mine = file.metadata()?;
-    if mine.uid() != meta.uid() || mine.gid() != meta.gid() {
-        // Keep the owner where we may (root, or a group we belong to); otherwise the file
-        // becomes ours, as with any editor.
-        let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+/// Read, compute and (unless `dry_run`) stage one job.
+fn stage(job: &Job, dry_run: bool) -> (Outcome, Option<Staged>) {
+    match &job.change {
+        Change::Rewrite(compute) => stage_rewrite(job, compute, dry_run),
+        Change::Relink { to, expect } => stage_relink(job, to, expect.as_deref(), dry_run),
     }
-    // After chown, which clears set-id bits.
-    file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))?;
-    if !cfg!(target_os = "linux") {
-        file.sync_data()?;
-    }
-    Ok(tmp.into_temp_path())
-}
-
-/// Flush every staged temp file to disk. On Linux one `syncfs` per filesystem covers the whole
-/// batch; elsewhere each file was synced as it was written.
-fn sync_filesystems(dirs: &BTreeSet<PathBuf>) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let mut devs = BTreeSet::new();
-        for d in dirs {
-            let f = File::open(d)?;
-            if devs.insert(f.metadata()?.dev()) {
-                // SAFETY: `f` is an open descriptor for the duration of the call.
-                if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = dirs;
-    Ok(())
-}
-
-fn unchanged_since(path: &Path, stamp: &Stamp) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && Stamp::of(&m) == *stamp)
 }
 
 /// What a batch did: one outcome per job, in order, and warnings that affect no single file.
@@ -230,19 +482,30 @@ pub struct Batch {
     pub warnings: Vec<String>,
 }
 
-/// Writes the undo journal for the staged edits, before any file is renamed.
+/// Writes the undo journal for the staged edits (path as the job names it), before any file
+/// is renamed.
 pub type Journal<'a> = &'a dyn Fn(&[(&Path, &Edit)]) -> io::Result<()>;
 
-/// Run every job: stage all, write the undo journal, sync once, rename each, sync the
-/// directories.
+/// Distinct folders of the staged jobs (by descriptor), in first-seen order.
+fn distinct_dirs<'a>(dirs: impl Iterator<Item = &'a Arc<Dir>>) -> Vec<&'a Arc<Dir>> {
+    let mut out: Vec<&Arc<Dir>> = Vec::new();
+    for d in dirs {
+        if !out.iter().any(|o| Arc::ptr_eq(o, d)) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Run every job: stage all, sync once, write the undo journal, rename each, sync the folders.
 pub fn run(jobs: &[Job], dry_run: bool, journal: Option<Journal>) -> Batch {
-    let staged: Vec<(Outcome, Option<(TempPath, Stamp)>)> =
+    let staged: Vec<(Outcome, Option<Staged>)> =
         jobs.par_iter().map(|j| stage(j, dry_run)).collect();
     let mut outcomes = Vec::with_capacity(staged.len());
-    let mut pending = Vec::new();
+    let mut pending: Vec<(usize, Staged)> = Vec::new();
     for (index, (outcome, temp)) in staged.into_iter().enumerate() {
-        if let Some((temp, stamp)) = temp {
-            pending.push(Pending { index, temp, stamp });
+        if let Some(s) = temp {
+            pending.push((index, s));
         }
         outcomes.push(outcome);
     }
@@ -250,62 +513,128 @@ pub fn run(jobs: &[Job], dry_run: bool, journal: Option<Journal>) -> Batch {
     if pending.is_empty() {
         return Batch { outcomes, warnings };
     }
-    let dirs: BTreeSet<PathBuf> = pending
-        .iter()
-        .filter_map(|p| jobs[p.index].path.parent().map(Path::to_path_buf))
-        .collect();
+    let fail_all = |outcomes: &mut Vec<Outcome>, pending: &[(usize, Staged)], why: String| {
+        for (i, _) in pending {
+            outcomes[*i] = Outcome::Failed(why.clone());
+        }
+    };
+    // One syncfs per filesystem covers every temp file (elsewhere each was synced).
+    let mut devs = Vec::new();
+    for (_, s) in &pending {
+        if !devs.contains(&s.original.dev) {
+            devs.push(s.original.dev);
+            if let Err(e) = s.dir.syncfs() {
+                // Nothing renamed yet: every original is intact; the temps are removed on drop.
+                fail_all(&mut outcomes, &pending, format!("sync failed: {e}"));
+                return Batch { outcomes, warnings };
+            }
+        }
+    }
     if let Some(write_journal) = journal {
         let edits: Vec<(&Path, &Edit)> = pending
             .iter()
-            .filter_map(|p| match &outcomes[p.index] {
-                Outcome::Changed { edit, .. } => Some((jobs[p.index].path.as_path(), edit)),
+            .filter_map(|(i, _)| match &outcomes[*i] {
+                Outcome::Changed { edit, .. } => Some((jobs[*i].path.as_path(), edit)),
                 _ => None,
             })
             .collect();
         if let Err(e) = write_journal(&edits) {
             // No way back without the journal: change nothing.
-            for p in &pending {
-                outcomes[p.index] =
-                    Outcome::Failed(format!("could not write the undo journal: {e}"));
-            }
+            fail_all(
+                &mut outcomes,
+                &pending,
+                format!("could not write the undo journal: {e}"),
+            );
             return Batch { outcomes, warnings };
         }
     }
-    if let Err(e) = sync_filesystems(&dirs) {
-        // Nothing renamed yet: every original is intact; the temps are removed on drop.
-        for p in &pending {
-            outcomes[p.index] = Outcome::Failed(format!("sync failed: {e}"));
-        }
-        return Batch { outcomes, warnings };
-    }
-    for p in pending {
-        let path = &jobs[p.index].path;
-        if !unchanged_since(path, &p.stamp) {
-            outcomes[p.index] =
+    for (i, s) in &mut pending {
+        let job = &jobs[*i];
+        let still = job
+            .dir
+            .stat(&job.name)
+            .is_ok_and(|now| now.same_version(&s.original) && now.mode == s.original.mode);
+        if !still {
+            outcomes[*i] =
                 Outcome::Failed("changed by someone else while fixing; run again".into());
             continue;
         }
-        if let Err(e) = p.temp.persist(path) {
-            outcomes[p.index] = Outcome::Failed(format!("rename failed: {}", e.error));
+        match job.dir.rename(&s.temp, &job.name) {
+            Ok(()) => s.done = true,
+            Err(e) => outcomes[*i] = Outcome::Failed(format!("rename failed: {e}")),
         }
     }
-    for d in &dirs {
-        if let Err(e) = File::open(d).and_then(|f| f.sync_all()) {
+    for d in distinct_dirs(pending.iter().map(|(_, s)| &s.dir)) {
+        if let Err(e) = d.sync() {
             // The renames happened; only their durability on power loss is in doubt.
-            warnings.push(format!("could not sync {}: {e}", d.display()));
+            warnings.push(format!("could not sync {}: {e}", d.path().display()));
         }
     }
     Batch { outcomes, warnings }
 }
 
-/// Replace one file atomically and durably: temp file in the same directory, data synced,
-/// rename, directory synced. `mode` defaults to 0644 for new files.
-pub fn write_atomic(path: &Path, content: &[u8], mode: Option<u32>) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = temp_beside(path, content)?;
-    tmp.as_file()
-        .set_permissions(fs::Permissions::from_mode(mode.unwrap_or(0o644) & 0o7777))?;
-    tmp.as_file().sync_data()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    File::open(dir)?.sync_all()
+/// Replace the file `name` in `dir` atomically and durably: temp file in the same folder with
+/// `like`'s mode and owner (0600 and ours for a new file), data synced, rename, folder synced.
+pub fn write_atomic_in(
+    dir: &Arc<Dir>,
+    name: &OsStr,
+    content: &[u8],
+    like: Option<&Stat>,
+) -> io::Result<()> {
+    let own = Stat {
+        dev: 0,
+        ino: 0,
+        size: 0,
+        mtime_ns: 0,
+        mode: 0o100600,
+        // SAFETY: getuid/getgid cannot fail.
+        uid: unsafe { libc::geteuid() },
+        gid: unsafe { libc::getegid() },
+    };
+    let temp = write_temp(dir, content, like.unwrap_or(&own))?;
+    let mut staged = Staged {
+        dir: Arc::clone(dir),
+        temp: temp.clone(),
+        original: own,
+        done: false,
+    };
+    let f = dir.open_read(&temp)?;
+    f.sync_all()?;
+    dir.rename(&temp, name)?;
+    staged.done = true;
+    dir.sync()
+}
+
+/// [`write_atomic_in`] the folder of `path` (opened as named: the user's own config folder),
+/// keeping the mode and owner of the file it replaces.
+pub fn write_atomic(path: &Path, content: &[u8]) -> io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let dir = Arc::new(Dir::open(parent)?);
+    let like = dir.stat(name).ok().filter(Stat::is_file);
+    write_atomic_in(&dir, name, content, like.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn between_keeps_hashes_of_whole_files() {
+        let Edit::File {
+            old,
+            new,
+            before,
+            after,
+        } = Edit::between(b"#!/x/envs/p\nbody\n", b"#!/x/env/p\nbody\n")
+        else {
+            panic!("a file edit");
+        };
+        assert_eq!(old, b"#!/x/envs");
+        assert_eq!(new, b"#!/x/env");
+        assert_eq!(before, digest(b"#!/x/envs/p\nbody\n"));
+        assert_eq!(after, digest(b"#!/x/env/p\nbody\n"));
+    }
 }
