@@ -54,7 +54,7 @@ pub fn load(explicit: Option<&Path>) -> Result<UserConfig> {
             None => return Ok(UserConfig::default()),
         },
     };
-    let text = std::fs::read_to_string(&path)
+    let text = crate::fsread::read_text(&path, crate::fsread::CONFIG_CAP)
         .map_err(|e| BadInput::new(format!("config {}: {e}", path.display())))?;
     let mut cfg: UserConfig = toml::from_str(&text).map_err(|e| {
         // toml's message names the line, column and key; keep it on one line.

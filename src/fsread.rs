@@ -38,10 +38,13 @@ pub fn read_bytes(path: &Path, cap: u64, links: Links) -> io::Result<Vec<u8>> {
 /// Read an already open file: a regular file of at most `cap` bytes.
 pub fn read_open(f: File, cap: u64) -> io::Result<Vec<u8>> {
     let meta = f.metadata()?;
+    if meta.is_dir() {
+        return Err(io::Error::new(io::ErrorKind::IsADirectory, "is a folder"));
+    }
     if !meta.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            "not a regular file (a FIFO, device or folder); not read",
+            "not a regular file (a FIFO or a device); not read",
         ));
     }
     if meta.len() > cap {

@@ -365,8 +365,9 @@ pub enum Style {
 pub enum RenderError {
     /// A newline or NUL in the path cannot be written in any header.
     UnwritablePath,
-    /// A backslash would be read as an escape by Python inside the trampoline's string.
-    Backslash,
+    /// A quote or backslash in the path or arguments would end, or be read as an escape in,
+    /// the Python string the trampoline hides its exec line in.
+    QuoteInPath,
 }
 
 impl std::fmt::Display for RenderError {
@@ -375,8 +376,9 @@ impl std::fmt::Display for RenderError {
             RenderError::UnwritablePath => {
                 f.write_str("interpreter path contains a newline or NUL")
             }
-            RenderError::Backslash => f.write_str(
-                "interpreter path contains a backslash, which the trampoline cannot carry",
+            RenderError::QuoteInPath => f.write_str(
+                "interpreter path contains a quote or backslash, which the /bin/sh trampoline \
+                 cannot carry safely",
             ),
         }
     }
@@ -419,9 +421,6 @@ pub fn render(
             return Ok(out);
         }
     }
-    if path.contains(&b'\\') {
-        return Err(RenderError::Backslash);
-    }
     let mut out = b"#!/bin/sh\n".to_vec();
     if let Some(c) = cookie {
         out.extend_from_slice(&normalize_eol(c));
@@ -436,13 +435,27 @@ pub fn render(
             out.extend_from_slice(RELOCATABLE_PREFIX.as_bytes());
             out.extend_from_slice(shell_quote_single(&name).as_bytes());
         }
-        Style::Auto => out.extend_from_slice(&shell_quote_path(path)),
+        Style::Auto => {
+            // The exec line sits inside a Python string ('''...'''): a quote could end it
+            // early (and what follows would run as Python), a backslash would be an escape.
+            if path.iter().any(|&b| b == b'\\' || b == b'\'') {
+                return Err(RenderError::QuoteInPath);
+            }
+            out.extend_from_slice(&shell_quote_path(path))
+        }
     }
     for a in args {
         out.push(b' ');
         out.extend_from_slice(shell_words::quote(a).as_bytes());
     }
     out.extend_from_slice(b" \"$0\" \"$@\"\n' '''\n");
+    // Whatever the arguments were: the string must run from the opening quotes to the closing
+    // ones and hold no escape.
+    let exec = out.windows(9).position(|w| w == b"'''exec' ").unwrap_or(0) + 3;
+    let inner = &out[exec..out.len() - 4];
+    if inner.contains(&b'\\') || inner.windows(3).any(|w| w == b"'''") {
+        return Err(RenderError::QuoteInPath);
+    }
     Ok(out)
 }
 

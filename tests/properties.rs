@@ -14,7 +14,7 @@ use pydoctor::pipconf;
 use pydoctor::rules::registry;
 use pydoctor::shebang::{self, Style};
 
-/// Absolute paths a shebang can carry: no newline, NUL or backslash; spaces and quotes allowed.
+/// Absolute paths: no newline, NUL or backslash; spaces and quotes allowed.
 fn abs_path() -> impl Strategy<Value = PathBuf> {
     proptest::collection::vec("[a-zA-Z0-9 ._'\"$`@+=,:-]{1,40}", 1..8)
         .prop_map(|parts| PathBuf::from(format!("/{}/python3", parts.join("/"))))
@@ -52,7 +52,16 @@ proptest! {
     #[test]
     fn render_parse_round_trip(path in abs_path(), args in args(), relocatable in any::<bool>()) {
         let style = if relocatable { Style::Relocatable } else { Style::Auto };
-        let head = shebang::render(&path, &args, None, None, style).unwrap();
+        let head = match shebang::render(&path, &args, None, None, style) {
+            Ok(h) => h,
+            // Only a path with a quote that needs the trampoline is refused: the trampoline
+            // hides its exec line in a Python string that a quote would end.
+            Err(shebang::RenderError::QuoteInPath) => {
+                prop_assert!(!relocatable && path.to_string_lossy().contains('\''));
+                return Ok(());
+            }
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
         let h = shebang::parse(&head).unwrap();
         prop_assert_eq!(h.len, head.len());
         if relocatable {

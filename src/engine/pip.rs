@@ -54,11 +54,15 @@ fn files(site: Option<&Path>) -> Vec<PathBuf> {
     }
 }
 
-/// Each readable config file and its text.
-fn read_all(site: Option<&Path>) -> impl Iterator<Item = (PathBuf, String)> {
+/// Each config file that exists, and its text or why it cannot be read (a FIFO, a device, a
+/// huge file: pip would hang or fail on it too).
+fn read_all(site: Option<&Path>) -> impl Iterator<Item = (PathBuf, Result<String, String>)> {
     files(site).into_iter().filter_map(|f| {
-        let text = crate::fsread::read_text(&f, crate::fsread::CONFIG_CAP).ok()?;
-        Some((f, text))
+        match crate::fsread::read_text(&f, crate::fsread::CONFIG_CAP) {
+            Ok(text) => Some((f, Ok(text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some((f, Err(e.to_string()))),
+        }
     })
 }
 
@@ -67,7 +71,11 @@ fn read_all(site: Option<&Path>) -> impl Iterator<Item = (PathBuf, String)> {
 pub fn configured(site: Option<&Path>) -> Vec<PipIndex> {
     let mut out = Vec::new();
     for (f, text) in read_all(site) {
-        let Ok(ini) = pipconf::parse(&text) else {
+        let Ok(ini) = text
+            .as_deref()
+            .map_err(|_| ())
+            .and_then(|t| pipconf::parse(t).map_err(|_| ()))
+        else {
             continue;
         };
         let (url, trusted) = ini.index();
@@ -100,7 +108,10 @@ pub fn configured(site: Option<&Path>) -> Vec<PipIndex> {
 /// Config files of `site` (or the machine) that pip would refuse to parse, and why.
 pub fn invalid_files(site: Option<&Path>) -> Vec<(PathBuf, String)> {
     read_all(site)
-        .filter_map(|(f, text)| pipconf::problem(&text).map(|why| (f, why)))
+        .filter_map(|(f, text)| match text {
+            Ok(t) => pipconf::problem(&t).map(|why| (f, why)),
+            Err(why) => Some((f, why)),
+        })
         .collect()
 }
 

@@ -97,7 +97,10 @@ pub fn discover(extra_roots: &[PathBuf]) -> Discovery {
         w.add(&p, "$CONDA_PREFIX");
     }
     // conda: its own registry, CONDA_ENVS_PATH, and the usual install roots.
-    if let Ok(text) = fs::read_to_string(home.join(".conda/environments.txt")) {
+    if let Ok(text) = crate::fsread::read_text(
+        &home.join(".conda/environments.txt"),
+        crate::fsread::CONFIG_CAP,
+    ) {
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             w.add(Path::new(line), "conda (~/.conda/environments.txt)");
         }

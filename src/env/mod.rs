@@ -69,7 +69,12 @@ impl Env {
     /// Recognise `root` as an environment; `Ok(None)` when it is not one.
     pub fn open(root: &Path) -> std::io::Result<Option<Env>> {
         let cfg_path = root.join("pyvenv.cfg");
-        let cfg = match fs::read(&cfg_path) {
+        // Bounded and non-blocking: a FIFO or /dev/zero planted here must not hang a scan.
+        let cfg = match crate::fsread::read_bytes(
+            &cfg_path,
+            crate::fsread::CONFIG_CAP,
+            crate::fsread::Links::Follow,
+        ) {
             Ok(bytes) => Some(PyvenvCfg::parse(&String::from_utf8_lossy(&bytes))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => None,
@@ -191,7 +196,10 @@ pub fn resolve(
         let mut out = simple(Vec::new());
         for a in args {
             match resolve_one(a) {
-                Ok(envs) => out.envs.extend(envs),
+                Ok((envs, errors)) => {
+                    out.envs.extend(envs);
+                    out.errors.extend(errors);
+                }
                 Err(e) => out.errors.push(EnvError {
                     path: a.clone(),
                     hint: e.downcast_ref::<BadInput>().and_then(|b| b.hint.clone()),
@@ -212,13 +220,21 @@ pub fn resolve(
                 .hint("pass the environment's path, or run `deactivate` first")
                 .into());
             }
-            return Ok(simple(resolve_one(&p)?));
+            let (envs, errors) = resolve_one(&p)?;
+            return Ok(Resolved {
+                errors,
+                ..simple(envs)
+            });
         }
     }
     for name in [".venv", "venv"] {
         let p = Path::new(name);
         if p.is_dir() {
-            return Ok(simple(resolve_one(p)?));
+            let (envs, errors) = resolve_one(p)?;
+            return Ok(Resolved {
+                errors,
+                ..simple(envs)
+            });
         }
     }
     match when_none {
@@ -249,7 +265,8 @@ fn discovered(extra_roots: &[PathBuf]) -> Result<Resolved> {
     })
 }
 
-fn resolve_one(arg: &Path) -> Result<Vec<Env>> {
+/// The environments one argument names, and those of its children that cannot be read.
+fn resolve_one(arg: &Path) -> Result<(Vec<Env>, Vec<EnvError>)> {
     let abs = paths::logical_absolute(arg)
         .map_err(|e| BadInput::new(format!("cannot resolve {}: {e}", arg.display())))?;
     let meta = fs::metadata(&abs).map_err(|e| match e.kind() {
@@ -268,13 +285,13 @@ fn resolve_one(arg: &Path) -> Result<Vec<Env>> {
     }
     let open = |p: &Path| Env::open(p).map_err(|e| BadInput::new(format!("{}: {e}", p.display())));
     if let Some(env) = open(&abs)? {
-        return Ok(vec![env]);
+        return Ok((vec![env], Vec::new()));
     }
     // A folder of environments: its children, or a conda root's envs/.
     for dir in [abs.clone(), abs.join("envs")] {
-        let found = children_envs(&dir)?;
-        if !found.is_empty() {
-            return Ok(found);
+        let (envs, errors) = children_envs(&dir);
+        if !envs.is_empty() || !errors.is_empty() {
+            return Ok((envs, errors));
         }
     }
     if abs.ends_with("bin")
@@ -293,10 +310,13 @@ fn resolve_one(arg: &Path) -> Result<Vec<Env>> {
     .into())
 }
 
-fn children_envs(dir: &Path) -> Result<Vec<Env>> {
+/// The environments directly in `dir`, and the folders that look like one but cannot be
+/// read (a FIFO where pyvenv.cfg belongs): reported, not silently passed over.
+fn children_envs(dir: &Path) -> (Vec<Env>, Vec<EnvError>) {
     let mut envs = Vec::new();
+    let mut errors = Vec::new();
     if !dir.is_dir() {
-        return Ok(envs);
+        return (envs, errors);
     }
     let walker = WalkDir::new(dir)
         .min_depth(1)
@@ -310,9 +330,15 @@ fn children_envs(dir: &Path) -> Result<Vec<Env>> {
         if !path.is_dir() {
             continue;
         }
-        if let Ok(Some(env)) = Env::open(path) {
-            envs.push(env);
+        match Env::open(path) {
+            Ok(Some(env)) => envs.push(env),
+            Ok(None) => {}
+            Err(e) => errors.push(EnvError {
+                path: path.to_path_buf(),
+                message: format!("pyvenv.cfg: {e}"),
+                hint: None,
+            }),
         }
     }
-    Ok(envs)
+    (envs, errors)
 }

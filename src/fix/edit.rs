@@ -22,6 +22,18 @@ pub fn rewrite_header(
     target: &Path,
     style: Style,
 ) -> Result<Option<HeaderEdit>, Refusal> {
+    rewrite_header_with(content, target, style, false)
+}
+
+/// [`rewrite_header`]; with `relocate_ok` (the interpreter sits beside the script), a path the
+/// trampoline cannot carry (a quote, a backslash) gets uv's relocatable form instead, which
+/// names only the interpreter's file name.
+pub fn rewrite_header_with(
+    content: &[u8],
+    target: &Path,
+    style: Style,
+    relocate_ok: bool,
+) -> Result<Option<HeaderEdit>, Refusal> {
     let header = shebang::parse(content).map_err(|e| format!("not a script any more: {e:?}"))?;
     let args = header.args();
     let args_raw = match &header.form {
@@ -48,8 +60,15 @@ pub fn rewrite_header(
         }
     }
 
-    let new_head = shebang::render(target, &args, args_raw.as_deref(), cookie.as_deref(), style)
-        .map_err(|e| e.to_string())?;
+    let render =
+        |style| shebang::render(target, &args, args_raw.as_deref(), cookie.as_deref(), style);
+    let new_head = match render(style) {
+        Err(shebang::RenderError::QuoteInPath) if relocate_ok && style == Style::Auto => {
+            render(Style::Relocatable)
+        }
+        r => r,
+    }
+    .map_err(|e| e.to_string())?;
 
     let is_trampoline = new_head.starts_with(b"#!/bin/sh\n");
     if is_trampoline && !was_trampoline && shebang::trampoline_breaks(&content[keep_from..]) {

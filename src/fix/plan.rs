@@ -176,8 +176,10 @@ pub fn shebang_jobs(
             ),
             Style::Auto => lossy(&target),
         };
+        let relocate_ok = target.parent() == s.path.parent()
+            && target.file_name().and_then(|n| n.to_str()).is_some();
         let compute: Compute = Box::new(move |content: &[u8]| {
-            let edit = edit::rewrite_header(content, &target, style)?;
+            let edit = edit::rewrite_header_with(content, &target, style, relocate_ok)?;
             Ok(edit.map(|e| {
                 let mut out = e.new_head;
                 out.extend_from_slice(&content[e.keep_from..]);

@@ -278,7 +278,8 @@ pub fn overrides() -> Vec<String> {
             ));
         }
     }
-    if let Ok(text) = fs::read_to_string("pyproject.toml")
+    if let Ok(text) =
+        crate::fsread::read_text(Path::new("pyproject.toml"), crate::fsread::CONFIG_CAP)
         && (text.contains("[[tool.uv.index]]") || text.contains("index-url"))
     {
         out.push("./pyproject.toml sets an index for uv in this project".into());

@@ -45,7 +45,7 @@ pub struct Probe {
     /// The first fetch, which includes DNS, connect and TLS.
     pub first_ms: Option<f64>,
     /// Error class: dns, connect, tls, timeout, http-NNN, not-an-index, too-large,
-    /// redirect-loop.
+    /// redirect-loop, insecure-redirect.
     pub error: Option<String>,
     pub detail: Option<String>,
     pub format: Option<Format>,
@@ -99,11 +99,38 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
+/// The marker of a refused https -> http redirect in an error's text.
+const INSECURE_REDIRECT: &str = "insecure redirect from https to http";
+
+/// An https index that redirects to plain http would hand pip's traffic to anyone on the path.
+fn is_downgrade(from: &reqwest::Url, to: &reqwest::Url) -> bool {
+    from.scheme() == "https" && to.scheme() == "http"
+}
+
+/// At most 5 redirects, and never from https to http.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let downgrade = attempt
+            .previous()
+            .last()
+            .is_some_and(|prev| is_downgrade(prev, attempt.url()));
+        if downgrade {
+            attempt.error(INSECURE_REDIRECT)
+        } else if attempt.previous().len() >= 5 {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
 fn classify(e: &reqwest::Error) -> Failure {
     let text = chain(e);
     let lower = text.to_ascii_lowercase();
     let class = if e.is_timeout() {
         "timeout"
+    } else if text.contains(INSECURE_REDIRECT) {
+        "insecure-redirect"
     } else if e.is_redirect() {
         "redirect-loop"
     } else if lower.contains("dns error") || lower.contains("failed to lookup") {
@@ -287,7 +314,7 @@ pub fn probe_all(mirrors: &[Mirror], opts: &Options) -> anyhow::Result<Vec<Probe
             env!("CARGO_PKG_VERSION"),
             " (pip-compatible probe)"
         ))
-        .redirect(reqwest::redirect::Policy::limited(5))
+        .redirect(redirect_policy())
         .connect_timeout(opts.timeout)
         .build()?;
     rt.block_on(async {
@@ -365,7 +392,7 @@ pub fn download_top(probes: &mut [Probe], top: usize, timeout: Duration) -> anyh
         .build()?;
     let client = reqwest::Client::builder()
         .user_agent(concat!("pydoctor/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::limited(5))
+        .redirect(redirect_policy())
         .build()?;
     for p in probes.iter_mut().filter(|p| p.ok && !p.stale).take(top) {
         let Some(url) = p.download_url.clone() else {
@@ -379,4 +406,23 @@ pub fn download_top(probes: &mut [Probe], top: usize, timeout: Duration) -> anyh
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_to_http_is_a_downgrade() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        assert!(is_downgrade(
+            &u("https://m/simple/"),
+            &u("http://m/simple/")
+        ));
+        assert!(!is_downgrade(
+            &u("http://m/simple/"),
+            &u("https://m/simple/")
+        ));
+        assert!(!is_downgrade(&u("https://a/"), &u("https://b/")));
+    }
 }

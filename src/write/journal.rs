@@ -148,14 +148,19 @@ fn restore(old: Vec<u8>, new: Vec<u8>, before: String, after: String) -> Compute
 /// environment or passes a symlink is refused.
 pub fn jobs(tree: &Tree, d: &Dir, name: &OsStr) -> io::Result<Vec<Result<Job, (PathBuf, String)>>> {
     let bytes = crate::fsread::read_open(d.open_read(name)?, MAX_JOURNAL)?;
-    let doc: JournalFile = serde_json::from_slice(&bytes)
-        .map_err(|e| io::Error::other(format!("not a pydoctor journal: {e}")))?;
-    if doc.version != VERSION {
+    #[derive(Deserialize)]
+    struct Version {
+        version: u32,
+    }
+    let not_ours = |e: serde_json::Error| io::Error::other(format!("not a pydoctor journal: {e}"));
+    let v: Version = serde_json::from_slice(&bytes).map_err(not_ours)?;
+    if v.version != VERSION {
         return Err(io::Error::other(format!(
             "journal version {} is not {VERSION} (written by another pydoctor); not used",
-            doc.version
+            v.version
         )));
     }
+    let doc: JournalFile = serde_json::from_slice(&bytes).map_err(not_ours)?;
     Ok(doc
         .entries
         .into_iter()
