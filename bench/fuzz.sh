@@ -1,19 +1,42 @@
 #!/usr/bin/env bash
-# Fuzz the parsers of untrusted bytes for a bounded time (not part of CI).
-#   with nightly + cargo-fuzz: each fuzz/ target for SECS seconds (libFuzzer);
-#   otherwise: the proptest properties in tests/properties.rs with CASES cases each.
-# Usage: bench/fuzz.sh [SECS] [CASES]
+# Fuzz every parser of untrusted bytes for a bounded time (not part of CI; CI runs the proptest
+# properties in tests/properties.rs and tests/no_harm.rs).
+#   with cargo-fuzz: each fuzz/ target for SECS seconds under libFuzzer, starting from the
+#   seed corpus in fuzz/corpus/TARGET (copied, so the checked-in seeds stay small); prints the
+#   executions and crashes of each target. Uses nightly when rustup has it, else stable with
+#   RUSTC_BOOTSTRAP=1.
+#   otherwise: the proptest properties with CASES cases each.
+# Usage: bench/fuzz.sh [SECS] [CASES] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-60}
 CASES=${2:-100000}
-if cargo +nightly fuzz --version >/dev/null 2>&1; then
-  for t in shebang index_page; do
-    (cd fuzz && cargo +nightly fuzz run "$t" -- -max_total_time="$SECS" 2>&1 | tail -3)
+shift $(($# > 2 ? 2 : $#))
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(shebang trampoline index_page pyvenv_cfg activate pip_conf uv_toml kernel_json user_config)
+
+if command -v cargo-fuzz >/dev/null 2>&1; then
+  if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    FUZZ=(cargo +nightly fuzz)
+  else
+    export RUSTC_BOOTSTRAP=1
+    FUZZ=(cargo fuzz)
+  fi
+  printf '%-12s %14s %8s %10s\n' target execs secs crashes
+  for t in "${TARGETS[@]}"; do
+    work=fuzz/target/corpus/$t
+    mkdir -p "$work" "fuzz/artifacts/$t"
+    [ -d "fuzz/corpus/$t" ] && cp -n fuzz/corpus/"$t"/* "$work"/ 2>/dev/null || true
+    log=fuzz/target/$t.log
+    (cd fuzz && "${FUZZ[@]}" run "$t" "target/corpus/$t" -- -max_total_time="$SECS" \
+      -print_final_stats=1 >"target/$t.log" 2>&1) || true
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+    crashes=$(find "fuzz/artifacts/$t" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) | wc -l)
+    printf '%-12s %14s %8s %10s\n' "$t" "$execs" "$SECS" "$crashes"
   done
 else
-  echo "no nightly toolchain with cargo-fuzz here: running the proptest properties with $CASES cases each" >&2
+  echo "cargo-fuzz is not installed (cargo install cargo-fuzz): running the proptest properties with $CASES cases each" >&2
   start=$(date +%s)
   PROPTEST_CASES=$CASES timeout "$((SECS * 20))" cargo test --release --locked --test properties 2>&1 | grep -E "test result|panicked|FAILED"
-  echo "$CASES cases x 6 generated properties in $(($(date +%s) - start)) s"
+  echo "$CASES cases x 7 generated properties in $(($(date +%s) - start)) s"
 fi

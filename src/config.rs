@@ -56,7 +56,12 @@ pub fn load(explicit: Option<&Path>) -> Result<UserConfig> {
     };
     let text = crate::fsread::read_text(&path, crate::fsread::CONFIG_CAP)
         .map_err(|e| BadInput::new(format!("config {}: {e}", path.display())))?;
-    let mut cfg: UserConfig = toml::from_str(&text).map_err(|e| {
+    parse(&text, &path)
+}
+
+/// Parse and check a config file's text (`path` is for messages).
+pub fn parse(text: &str, path: &Path) -> Result<UserConfig> {
+    let mut cfg: UserConfig = toml::from_str(text).map_err(|e| {
         // toml's message names the line, column and key; keep it on one line.
         let msg = e
             .to_string()
@@ -84,7 +89,7 @@ pub fn load(explicit: Option<&Path>) -> Result<UserConfig> {
             ))
         })?;
     }
-    cfg.path = Some(path);
+    cfg.path = Some(path.to_path_buf());
     Ok(cfg)
 }
 

@@ -88,6 +88,12 @@ pub struct Kernel {
 }
 
 /// Kernelspecs in `dir/*/kernel.json`.
+/// The program a kernel.json starts (`argv[0]`).
+pub fn kernel_argv0(json: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(json).ok()?;
+    Some(v.get("argv")?.get(0)?.as_str()?.to_owned())
+}
+
 pub fn kernels_in(dir: &Path) -> Vec<Kernel> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
@@ -97,8 +103,7 @@ pub fn kernels_in(dir: &Path) -> Vec<Kernel> {
         .filter_map(|e| {
             let path = e.path().join("kernel.json");
             let text = fsread::read_bytes(&path, fsread::CONFIG_CAP, Links::Follow).ok()?;
-            let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
-            let argv0 = v.get("argv")?.get(0)?.as_str()?.to_owned();
+            let argv0 = kernel_argv0(&text)?;
             // A bare name (`python3`) is looked up on PATH by Jupyter.
             let exists = if argv0.contains('/') {
                 Path::new(&argv0).is_file()

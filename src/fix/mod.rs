@@ -100,6 +100,33 @@ impl EnvFix {
         });
     }
 
+    /// Remove the temp files a killed run left in the folders this run writes to (and the
+    /// usual ones: bin/, the root, the journal folder).
+    fn remove_stale_temps(&mut self, tree: &Tree, planned: &[Planned]) {
+        let mut dirs: Vec<std::sync::Arc<write::Dir>> = Vec::new();
+        for rel in ["bin", "", ".pydoctor/undo"] {
+            match tree.dir(Path::new(rel)) {
+                Ok(d) => dirs.push(d),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => self.warnings.push(e.to_string()),
+            }
+        }
+        for p in planned {
+            if !dirs.iter().any(|d| std::sync::Arc::ptr_eq(d, &p.job.dir)) {
+                dirs.push(std::sync::Arc::clone(&p.job.dir));
+            }
+        }
+        for dir in dirs {
+            match write::remove_stale_temps(&dir) {
+                Ok(n) => self.stale_temps_removed += n,
+                Err(e) => self.warnings.push(format!(
+                    "could not clean temp files in {}: {e}",
+                    dir.path().display()
+                )),
+            }
+        }
+    }
+
     /// Some problem is left: a file skipped or failed.
     pub fn incomplete(&self) -> bool {
         !self.skipped.is_empty() || !self.failed.is_empty()
@@ -194,23 +221,7 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     // Serialise writers on this environment; clean up after a run that was killed.
     let _locked = !opts.dry_run && tree.root().lock();
     if !opts.dry_run {
-        for rel in ["bin", "", ".pydoctor/undo"] {
-            let dir = match tree.dir(Path::new(rel)) {
-                Ok(d) => d,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => {
-                    fix.warnings.push(e.to_string());
-                    continue;
-                }
-            };
-            match write::remove_stale_temps(&dir) {
-                Ok(n) => fix.stale_temps_removed += n,
-                Err(e) => fix.warnings.push(format!(
-                    "could not clean temp files in {}: {e}",
-                    dir.path().display()
-                )),
-            }
-        }
+        fix.remove_stale_temps(&tree, &planned);
     }
     let journal = |edits: &[(&Path, &write::Edit)]| journal::write(&tree, edits).map(|_| ());
     apply(&mut fix, planned, opts.dry_run, Some(&journal));
@@ -286,6 +297,9 @@ pub fn undo_env(env: Env, dry_run: bool) -> Result<EnvFix> {
             }),
             Err((path, reason)) => fix.skip(&path, reason),
         }
+    }
+    if !dry_run {
+        fix.remove_stale_temps(&tree, &planned);
     }
     apply(&mut fix, planned, dry_run, None);
     if !dry_run && fix.failed.is_empty() {

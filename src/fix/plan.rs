@@ -210,7 +210,7 @@ c.InteractiveShellApp.extensions.append(\"autoreload\")\n\
 c.InteractiveShellApp.exec_lines.append(\"%autoreload 2\")\n";
 
 /// Point a kernel.json's `argv[0]` at `new`, changing only that string.
-fn kernelspec_argv0(content: &[u8], new: &str) -> Result<Option<Vec<u8>>, String> {
+pub fn kernelspec_argv0(content: &[u8], new: &str) -> Result<Option<Vec<u8>>, String> {
     let text = std::str::from_utf8(content).map_err(|_| "not UTF-8".to_string())?;
     let v: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
