@@ -368,6 +368,9 @@ pub enum RenderError {
     /// A quote or backslash in the path or arguments would end, or be read as an escape in,
     /// the Python string the trampoline hides its exec line in.
     QuoteInPath,
+    /// Python decodes every line of a script as UTF-8, line one too: a path that is not UTF-8
+    /// cannot be spelled out in a header (uv's relocatable form names only the file name).
+    NotUtf8,
 }
 
 impl std::fmt::Display for RenderError {
@@ -376,6 +379,9 @@ impl std::fmt::Display for RenderError {
             RenderError::UnwritablePath => {
                 f.write_str("interpreter path contains a newline or NUL")
             }
+            RenderError::NotUtf8 => f.write_str(
+                "interpreter path is not UTF-8, which Python cannot read in a script header",
+            ),
             RenderError::QuoteInPath => f.write_str(
                 "interpreter path contains a quote or backslash, which the /bin/sh trampoline \
                  cannot carry safely",
@@ -396,6 +402,9 @@ pub fn render(
     let path = interpreter.as_os_str().as_bytes();
     if path.iter().any(|&b| b == b'\n' || b == b'\r' || b == 0) {
         return Err(RenderError::UnwritablePath);
+    }
+    if style == Style::Auto && std::str::from_utf8(path).is_err() {
+        return Err(RenderError::NotUtf8);
     }
     if style == Style::Auto {
         let plain_args = match (args_raw, args) {

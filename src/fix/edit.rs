@@ -63,7 +63,9 @@ pub fn rewrite_header_with(
     let render =
         |style| shebang::render(target, &args, args_raw.as_deref(), cookie.as_deref(), style);
     let new_head = match render(style) {
-        Err(shebang::RenderError::QuoteInPath) if relocate_ok && style == Style::Auto => {
+        Err(shebang::RenderError::QuoteInPath | shebang::RenderError::NotUtf8)
+            if relocate_ok && style == Style::Auto =>
+        {
             render(Style::Relocatable)
         }
         r => r,

@@ -145,26 +145,7 @@ pub fn shebang_jobs(
             ));
             continue;
         }
-        // Python decodes every line of a script, line one too: a path that is not UTF-8 breaks
-        // the script in any header that spells it out. uv's relocatable form names only the
-        // interpreter's file name, so it is used instead when the interpreter sits beside the
-        // script (and refused otherwise).
-        let style = if target.to_str().is_none() {
-            if target.parent() == s.path.parent()
-                && target.file_name().and_then(|n| n.to_str()).is_some()
-            {
-                Style::Relocatable
-            } else {
-                skip(
-                    "the interpreter's path is not UTF-8, which Python cannot read in a script \
-                     header; rename the folder"
-                        .into(),
-                );
-                continue;
-            }
-        } else {
-            opts.style
-        };
+        let style = opts.style;
         let from = s.header.interpreter().map(lossy).unwrap_or_default();
         let to = match style {
             Style::Relocatable => format!(
@@ -176,6 +157,8 @@ pub fn shebang_jobs(
             ),
             Style::Auto => lossy(&target),
         };
+        // A path the header cannot spell out (not UTF-8, a quote) gets uv's relocatable form
+        // when the interpreter sits beside the script; otherwise the script is left as is.
         let relocate_ok = target.parent() == s.path.parent()
             && target.file_name().and_then(|n| n.to_str()).is_some();
         let compute: Compute = Box::new(move |content: &[u8]| {
