@@ -31,6 +31,16 @@ fn args() -> impl Strategy<Value = Vec<String>> {
     )
 }
 
+const SHELLS: [activate::Shell; 7] = [
+    activate::Shell::Sh,
+    activate::Shell::Csh,
+    activate::Shell::Fish,
+    activate::Shell::Nu,
+    activate::Shell::Xonsh,
+    activate::Shell::PowerShell,
+    activate::Shell::Python,
+];
+
 proptest! {
     // 2,000 cases each in the normal run; bench/fuzz.sh raises it with PROPTEST_CASES.
     #![proptest_config(ProptestConfig::with_cases(
@@ -112,8 +122,10 @@ proptest! {
 
     #[test]
     fn text_parsers_never_panic(text in "\\PC{0,400}") {
-        let _ = activate::assignments(&text);
-        let _ = activate::rewrite(&text, "/new/env", |_| true);
+        for shell in SHELLS {
+            let loc = activate::location(shell, &text);
+            let _ = activate::rewrite(shell, &text, &loc.literals, "/new/env");
+        }
         let cfg = PyvenvCfg::parse(&text);
         let _ = cfg.command_target();
         if let Ok(ini) = pipconf::parse(&text) {

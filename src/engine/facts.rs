@@ -42,11 +42,14 @@ pub enum OwnPython {
     Absent,
 }
 
-/// One activate script and the paths it assigns to VIRTUAL_ENV.
+/// One activate script: its shell, where it says the environment is, and whether it mentions
+/// `VIRTUAL_ENV` at all (a template pydoctor cannot read is reported, never guessed at).
 #[derive(Debug, Clone)]
 pub struct ActivateFile {
     pub path: PathBuf,
-    pub values: Vec<String>,
+    pub shell: activate::Shell,
+    pub location: activate::Location,
+    pub mentions_virtual_env: bool,
 }
 
 #[derive(Debug)]
@@ -199,12 +202,15 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
         .iter()
         .filter_map(|name| {
             let path = bin.join(name);
+            let shell = activate::Shell::of_file(name)?;
             let text = fsread::read_bytes(&path, fsread::CONFIG_CAP, Links::Refuse).ok()?;
-            let values = activate::assignments(&String::from_utf8_lossy(&text))
-                .into_iter()
-                .map(|a| a.value)
-                .collect();
-            Some(ActivateFile { path, values })
+            let text = String::from_utf8_lossy(&text);
+            Some(ActivateFile {
+                location: activate::location(shell, &text),
+                mentions_virtual_env: text.contains("VIRTUAL_ENV") || text.contains("virtual_env"),
+                path,
+                shell,
+            })
         })
         .collect();
 
@@ -354,7 +360,7 @@ fn infer_old_root(f: &Facts) -> Option<PathBuf> {
     .or_else(|| {
         f.activates
             .iter()
-            .flat_map(|a| a.values.iter())
+            .flat_map(|a| a.location.literals.iter())
             .map(PathBuf::from)
             .find(|p| !f.is_own_root(p))
     })

@@ -251,7 +251,7 @@ fn pyvenv_command(content: &[u8], old: &str, new: &str) -> Result<Option<Vec<u8>
 pub fn file_change(action: &FixAction, root: &Path) -> Result<(Change, String, String), String> {
     let new_root = lossy(root);
     let (from, to, compute): (String, String, Compute) = match action.clone() {
-        FixAction::Activate { stale } => {
+        FixAction::Activate { shell, stale } => {
             let root_s = new_root.clone();
             let from = stale.join(", ");
             (
@@ -260,7 +260,7 @@ pub fn file_change(action: &FixAction, root: &Path) -> Result<(Change, String, S
                 Box::new(move |content: &[u8]| {
                     let text = std::str::from_utf8(content)
                         .map_err(|_| "not UTF-8 text; left as is".to_string())?;
-                    activate::rewrite(text, &root_s, |v| stale.iter().any(|s| s == v))
+                    activate::rewrite(shell, text, &stale, &root_s)
                         .map(|o| o.map(String::into_bytes))
                         .map_err(str::to_owned)
                 }),

@@ -1,6 +1,7 @@
-//! PD112: an activate script sets `VIRTUAL_ENV` to a place that is not this environment, so
-//! activating puts a missing (or another env's) `bin/` on PATH. The finding carries the stale
-//! values; the fix replaces exactly those.
+//! PD112: an activate script names a place that is not this environment (it was moved, or
+//! copied from another), so activating puts a missing, or another env's, `bin/` on PATH.
+//! PD124: an activate script whose template pydoctor cannot read: reported, never guessed at.
+//! The finding carries the stale places; the fix rewrites exactly those, quoted for the shell.
 
 use super::{Applicability, Fix, FixAction, Hit, fix_command};
 use crate::engine::facts::Facts;
@@ -11,7 +12,8 @@ pub fn stale(f: &Facts) -> Vec<Hit> {
         .iter()
         .filter_map(|a| {
             let stale: Vec<String> = a
-                .values
+                .location
+                .literals
                 .iter()
                 .filter(|v| !f.is_own_root(std::path::Path::new(v)))
                 .cloned()
@@ -19,11 +21,22 @@ pub fn stale(f: &Facts) -> Vec<Hit> {
             let first = stale.first()?.clone();
             let fix = Fix::new(
                 Applicability::Safe,
-                FixAction::Activate { stale },
+                FixAction::Activate {
+                    shell: a.shell,
+                    stale,
+                },
                 command.clone(),
             );
             Some(Hit::new(&a.path).var("value", first).fix(Some(fix)))
         })
+        .collect()
+}
+
+pub fn unrecognised(f: &Facts) -> Vec<Hit> {
+    f.activates
+        .iter()
+        .filter(|a| a.mentions_virtual_env && !a.location.recognised())
+        .map(|a| Hit::new(&a.path).var("shell", format!("{:?}", a.shell).to_lowercase()))
         .collect()
 }
 
@@ -32,27 +45,51 @@ mod tests {
     use super::super::Code;
     use super::super::testing::*;
     use super::*;
+    use crate::activate::{Location, Shell};
     use crate::engine::facts::ActivateFile;
 
+    fn file(path: &str, literals: &[&str], computed: bool) -> ActivateFile {
+        ActivateFile {
+            path: path.into(),
+            shell: Shell::Sh,
+            location: Location {
+                literals: literals.iter().map(|s| s.to_string()).collect(),
+                computed,
+            },
+            mentions_virtual_env: true,
+        }
+    }
+
     #[test]
-    fn only_values_that_are_not_this_env() {
+    fn only_places_that_are_not_this_env() {
         let mut f = env("/nonexistent/e");
-        f.activates.push(ActivateFile {
-            path: "/nonexistent/e/bin/activate".into(),
-            values: vec!["/nonexistent/e".into(), "/old/e".into()],
-        });
-        f.activates.push(ActivateFile {
-            path: "/nonexistent/e/bin/activate.csh".into(),
-            values: vec!["/nonexistent/e".into()],
-        });
+        f.activates.push(file(
+            "/nonexistent/e/bin/activate",
+            &["/nonexistent/e", "/old/e"],
+            false,
+        ));
+        f.activates.push(file(
+            "/nonexistent/e/bin/activate.csh",
+            &["/nonexistent/e"],
+            false,
+        ));
+        f.activates
+            .push(file("/nonexistent/e/bin/activate.fish", &[], true));
         let hits = stale(&f);
         assert_eq!(hits.len(), 1);
         assert_vars(Code::ActivateStale, &hits);
         assert_eq!(
             hits[0].fix.as_ref().unwrap().action,
             FixAction::Activate {
+                shell: Shell::Sh,
                 stale: vec!["/old/e".into()]
             }
         );
+        assert!(unrecognised(&f).is_empty());
+        f.activates
+            .push(file("/nonexistent/e/bin/activate.nu", &[], false));
+        let u = unrecognised(&f);
+        assert_vars(Code::ActivateUnrecognised, &u);
+        assert_eq!(u.len(), 1);
     }
 }

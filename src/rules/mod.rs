@@ -78,6 +78,7 @@ codes! {
     EnvPythonDangling = "PD110", Detector::Env(own_python::dangling), ["link", "target"], "fix --unsafe-fixes (relink)";
     PyvenvHomeMissing = "PD111", Detector::Env(own_python::home_missing), ["home"], "fix --unsafe-fixes (relink), else recreate";
     ActivateStale = "PD112", Detector::Env(activate::stale), ["value"], "fix";
+    ActivateUnrecognised = "PD124", Detector::Env(activate::unrecognised), ["shell"], "–";
     PyvenvCommandStale = "PD113", Detector::Env(pyvenv::command_stale), ["target"], "fix";
     PyvenvCfgMissing = "PD114", Detector::Env(pyvenv::cfg_missing), [], "manual: venv --upgrade";
     PyvenvVersionMismatch = "PD115", Detector::Env(pyvenv::version_mismatch), ["version", "libs"], "fix --unsafe-fixes (relink), else recreate";
@@ -155,8 +156,12 @@ pub enum FixAction {
     /// Point the script's interpreter line at this environment's interpreter (the target is
     /// chosen when fixing, so `--python` can override it).
     Shebang,
-    /// Set these stale `VIRTUAL_ENV` values in the activate script to the environment's path.
-    Activate { stale: Vec<String> },
+    /// Rewrite the places an activate script names (`stale`) to the environment's path,
+    /// quoted for its `shell`.
+    Activate {
+        shell: crate::activate::Shell,
+        stale: Vec<String>,
+    },
     /// Set pyvenv.cfg's `command` target `old` to the environment's path.
     PyvenvCommand { old: String },
     /// Point the kernelspec's `argv[0]` at `python`.
