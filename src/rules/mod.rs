@@ -78,10 +78,9 @@ codes! {
     EnvPythonDangling = "PD110", Detector::Env(own_python::dangling), ["link", "target"], "fix --unsafe-fixes (relink)";
     PyvenvHomeMissing = "PD111", Detector::Env(own_python::home_missing), ["home"], "fix --unsafe-fixes (relink), else recreate";
     ActivateStale = "PD112", Detector::Env(activate::stale), ["value"], "fix";
-    ActivateUnrecognised = "PD124", Detector::Env(activate::unrecognised), ["shell"], "–";
     PyvenvCommandStale = "PD113", Detector::Env(pyvenv::command_stale), ["target"], "fix";
     PyvenvCfgMissing = "PD114", Detector::Env(pyvenv::cfg_missing), [], "manual: venv --upgrade";
-    PyvenvVersionMismatch = "PD115", Detector::Env(pyvenv::version_mismatch), ["version", "libs"], "fix --unsafe-fixes (relink), else recreate";
+    PyvenvVersionMismatch = "PD115", Detector::Env(pyvenv::version_mismatch), ["version", "libs"], "manual: recreate";
     KernelspecPythonMissing = "PD116", Detector::Both(kernelspec::in_env, kernelspec::of_user), ["python"], "fix";
     VirtualEnvStale = "PD117", Detector::Machine(process::virtual_env_stale), ["path"], "–";
     PythonhomeSet = "PD118", Detector::Machine(process::pythonhome_set), ["value"], "–";
@@ -90,6 +89,7 @@ codes! {
     PipIndexHttpUntrusted = "PD121", Detector::Both(pip::http_untrusted_in_env, pip::http_untrusted_for_user), ["url", "host"], "manual: mirrors --apply";
     PipIndexUnreachable = "PD122", Detector::Both(pip::unreachable_in_env, pip::unreachable_for_user), ["url", "reason"], "manual: mirrors --apply";
     PipConfigInvalid = "PD123", Detector::Both(pip::invalid_in_env, pip::invalid_for_user), ["reason"], "–";
+    ActivateUnrecognised = "PD124", Detector::Env(activate::unrecognised), ["shell"], "–";
 }
 
 impl Code {
