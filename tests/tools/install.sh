@@ -31,7 +31,7 @@ venv() { # venv DIR CHECK PACKAGES...
   rm -rf "$dir"
   "$PY" -m venv "$dir"
   "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-  "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade "$@"
 }
 
 mkdir -p "$TOOLS"
