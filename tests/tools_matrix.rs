@@ -499,7 +499,7 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             let t = e.file_type().unwrap();
             if t.is_dir() {
                 stack.push(e.path());
-            } else if t.is_file() && !e.path().extension().is_some_and(|x| x == "pyc") {
+            } else if t.is_file() && e.path().extension().is_none_or(|x| x != "pyc") {
                 out.push((e.path(), fs::read(e.path()).unwrap()));
             }
         }
