@@ -723,6 +723,52 @@ pub fn rewrite(
     Ok(Some(out))
 }
 
+/// The expression that finds the environment from the script's own location at run time, for
+/// the shells that can (as uv writes them for `--relocatable`); `root` is where the
+/// environment is now, the fallback where the shell cannot know the file it sources (dash).
+fn run_time_location(shell: Shell, root: &str) -> Option<Result<String, &'static str>> {
+    Some(match shell {
+        Shell::Sh => quote(Shell::Sh, &format!("{root}/bin/activate")).map(|fallback| {
+            format!(
+                "\"$(if [ -n \"${{BASH_SOURCE:-}}\" ]; then _pd_src=\"$BASH_SOURCE\"; \
+                 elif [ -n \"${{ZSH_VERSION:-}}\" ]; then _pd_src=\"$0\"; \
+                 else _pd_src={fallback}; fi; \
+                 cd -- \"$(dirname -- \"$_pd_src\")/..\" && pwd)\""
+            )
+        }),
+        Shell::Fish => Ok("(dirname -- (dirname -- (realpath -- (status -f))))".to_owned()),
+        Shell::Nu => Ok("(path self | path dirname | path dirname)".to_owned()),
+        Shell::Csh | Shell::Xonsh | Shell::PowerShell | Shell::Python => return None,
+    })
+}
+
+/// Make the script find the environment at run time instead of naming it: every literal
+/// assignment becomes the shell's run-time expression. `Ok(None)` when nothing names a place;
+/// `Err` for a shell that cannot find the file it sources (csh) or a template without one.
+pub fn relocate(shell: Shell, text: &str, root: &str) -> Result<Option<String>, &'static str> {
+    let (_, anchors) = anchors(shell, text);
+    let literal: Vec<&Anchor> = anchors
+        .iter()
+        .filter(|a| a.value.as_deref().is_some_and(|v| v.starts_with('/')))
+        .collect();
+    if literal.is_empty() {
+        return Ok(None);
+    }
+    let expr = match run_time_location(shell, root) {
+        Some(e) => e?,
+        None => return Err("this shell cannot find the file it sources: the path stays absolute"),
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for a in literal {
+        out.push_str(&text[last..a.start]);
+        out.push_str(&expr);
+        last = a.end;
+    }
+    out.push_str(&text[last..]);
+    Ok(Some(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -813,6 +859,19 @@ export PATH="$VIRTUAL_ENV/bin:$PATH"
             rewrite(Shell::Sh, "echo /o/e\n", &["/o/e".into()], "/n").unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn relocated_scripts_compute_their_place() {
+        let sh = "VIRTUAL_ENV='/e'\nexport VIRTUAL_ENV\n";
+        let out = relocate(Shell::Sh, sh, "/e").unwrap().unwrap();
+        let loc = location(Shell::Sh, &out);
+        assert!(loc.literals.is_empty() && loc.computed, "{out}");
+        let fish = "set -gx VIRTUAL_ENV '/e'\n";
+        let out = relocate(Shell::Fish, fish, "/e").unwrap().unwrap();
+        assert!(out.contains("(status -f)"));
+        assert!(relocate(Shell::Csh, "setenv VIRTUAL_ENV /e\n", "/e").is_err());
+        assert_eq!(relocate(Shell::Sh, "echo hi\n", "/e").unwrap(), None);
     }
 
     #[test]

@@ -159,11 +159,17 @@ impl Facts {
 /// Gather the facts about one environment.
 pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
     let bin = env.bin();
-    let listing = match scripts::read_bin(&bin) {
+    let mut listing = match scripts::read_bin(&bin) {
         Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => BinListing::default(),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", bin.display())),
     };
+    if matches!(
+        env.kind,
+        crate::env::EnvKind::Prefix | crate::env::EnvKind::Conda
+    ) {
+        listing.scripts.retain(|s| !is_base_helper(&s.path));
+    }
     let bin_canon = fs::canonicalize(&bin).ok();
     let root_canon = fs::canonicalize(&env.root).ok();
 
@@ -251,6 +257,15 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
     };
     facts.old_root = infer_old_root(&facts);
     Ok(facts)
+}
+
+/// A file a base installation's `bin/` holds that is not a command: CPython's `make install`
+/// leaves `pythonX.Y-gdb.py`, which gdb loads as an extension (its `#!/usr/bin/python` is
+/// never run). A base installation's console scripts are checked like any others.
+fn is_base_helper(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("python") && n.ends_with("-gdb.py"))
 }
 
 fn own_python(bin: &Path) -> OwnPython {

@@ -47,9 +47,44 @@ impl PyvenvCfg {
     }
 }
 
+/// `text` with `key = value` set: the key's line replaced, or a line appended.
+pub fn set_key(text: &str, key: &str, value: &str) -> String {
+    let mut found = false;
+    let mut out: String = text
+        .split_inclusive('\n')
+        .map(|l| match l.split_once('=') {
+            Some((k, _)) if k.trim().eq_ignore_ascii_case(key) => {
+                found = true;
+                let eol = if l.ends_with("\r\n") { "\r\n" } else { "\n" };
+                format!("{key} = {value}{eol}")
+            }
+            _ => l.to_owned(),
+        })
+        .collect();
+    if !found {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!("{key} = {value}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sets_keys() {
+        assert_eq!(
+            set_key("home = /x\n", "relocatable", "true"),
+            "home = /x\nrelocatable = true\n"
+        );
+        assert_eq!(
+            set_key("relocatable = false\nb = 1", "relocatable", "true"),
+            "relocatable = true\nb = 1"
+        );
+    }
 
     #[test]
     fn reads_keys() {

@@ -217,6 +217,12 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
         &tree,
         &mut fix.skipped,
     ));
+    if opts.style == Style::Relocatable && opts.scope == Scope::AllRules {
+        let (jobs, warnings) = plan::relocatable_jobs(&report.facts, &tree);
+        planned.extend(jobs);
+        fix.warnings.extend(warnings);
+    }
+    let planned = plan::merge_same_file(planned);
 
     // Serialise writers on this environment; clean up after a run that was killed.
     let _locked = !opts.dry_run && tree.root().lock();

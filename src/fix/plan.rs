@@ -302,3 +302,107 @@ pub fn file_change(action: &FixAction, root: &Path) -> Result<(Change, String, S
     };
     Ok((Change::Rewrite(compute), from, to))
 }
+
+/// `fix --relocatable`, beyond the scripts: activate scripts that find the environment at run
+/// time (bash, zsh, fish, nushell; csh and xonsh cannot, and keep the absolute path), and
+/// `relocatable = true` in pyvenv.cfg, so uv keeps writing relocatable scripts. Returns the
+/// jobs and what stays absolute.
+pub fn relocatable_jobs(f: &Facts, tree: &Tree) -> (Vec<Planned>, Vec<String>) {
+    use crate::activate::Shell;
+    let root = lossy(&f.env.root);
+    let mut jobs = Vec::new();
+    let mut warnings = Vec::new();
+    for a in f
+        .activates
+        .iter()
+        .filter(|a| !a.location.literals.is_empty())
+    {
+        if !matches!(a.shell, Shell::Sh | Shell::Fish | Shell::Nu) {
+            warnings.push(format!(
+                "{} keeps the absolute path (its shell cannot find the file it sources): after \
+                 the next move, run pydoctor fix again",
+                a.path.display()
+            ));
+            continue;
+        }
+        let (shell, root) = (a.shell, root.clone());
+        let compute: Compute = Box::new(move |content: &[u8]| {
+            let text = std::str::from_utf8(content)
+                .map_err(|_| "not UTF-8 text; left as is".to_string())?;
+            activate::relocate(shell, text, &root)
+                .map(|o| o.map(String::into_bytes))
+                .map_err(str::to_owned)
+        });
+        match tree.job(&a.path, Change::Rewrite(compute)) {
+            Ok(job) => jobs.push(Planned {
+                job,
+                from: "absolute".into(),
+                to: "relocatable".into(),
+            }),
+            Err(e) => warnings.push(format!("{}: {e}", a.path.display())),
+        }
+    }
+    if f.env.cfg.is_some() {
+        let compute: Compute = Box::new(|content: &[u8]| {
+            let text = std::str::from_utf8(content)
+                .map_err(|_| "not UTF-8 text; left as is".to_string())?;
+            let new = crate::env::pyvenv::set_key(text, "relocatable", "true");
+            Ok((new != text).then(|| new.into_bytes()))
+        });
+        match tree.job(&f.env.root.join("pyvenv.cfg"), Change::Rewrite(compute)) {
+            Ok(job) => jobs.push(Planned {
+                job,
+                from: "absolute".into(),
+                to: "relocatable = true".into(),
+            }),
+            Err(e) => warnings.push(format!("pyvenv.cfg: {e}")),
+        }
+    }
+    (jobs, warnings)
+}
+
+/// One job per file: rewrites planned for the same file (a stale activate script made
+/// relocatable, pyvenv.cfg's `command` and `relocatable`) run one after the other on the
+/// file's bytes, so no edit is lost to another's rename.
+pub fn merge_same_file(planned: Vec<Planned>) -> Vec<Planned> {
+    let mut out: Vec<Planned> = Vec::with_capacity(planned.len());
+    for p in planned {
+        let Some(i) = out.iter().position(|o| o.job.path == p.job.path) else {
+            out.push(p);
+            continue;
+        };
+        let first = out.swap_remove(i);
+        match (first.job.change, p.job.change) {
+            (Change::Rewrite(a), Change::Rewrite(b)) => {
+                let both: Compute = Box::new(move |content: &[u8]| {
+                    let mid = a(content)?;
+                    match b(mid.as_deref().unwrap_or(content))? {
+                        Some(new) => Ok(Some(new)),
+                        None => Ok(mid),
+                    }
+                });
+                out.push(Planned {
+                    job: crate::write::Job {
+                        change: Change::Rewrite(both),
+                        ..p.job
+                    },
+                    from: first.from,
+                    to: p.to,
+                });
+            }
+            (a, b) => {
+                // A link and a rewrite of one name cannot both apply: keep the first.
+                out.push(Planned {
+                    job: crate::write::Job {
+                        change: a,
+                        ..first.job
+                    },
+                    from: first.from,
+                    to: first.to,
+                });
+                let _ = b;
+            }
+        }
+    }
+    out
+}
