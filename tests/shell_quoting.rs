@@ -13,11 +13,36 @@ use pydoctor::activate::{self, Shell};
 
 /// (shell program, template with the old path, how the shell prints VIRTUAL_ENV)
 const CASES: &[(&str, Shell, &str, &str)] = &[
-    ("bash", Shell::Sh, "VIRTUAL_ENV='/old/e'\n", "printf '%s\\n' \"$VIRTUAL_ENV\"\n"),
-    ("dash", Shell::Sh, "export VIRTUAL_ENV=\"/old/e\"\n", "printf '%s\\n' \"$VIRTUAL_ENV\"\n"),
-    ("zsh", Shell::Sh, "VIRTUAL_ENV=/old/e\n", "printf '%s\\n' \"$VIRTUAL_ENV\"\n"),
-    ("fish", Shell::Fish, "set -gx VIRTUAL_ENV '/old/e'\n", "printf '%s\\n' $VIRTUAL_ENV\n"),
-    ("tcsh", Shell::Csh, "setenv VIRTUAL_ENV \"/old/e\"\n", "printf '%s\\n' \"$VIRTUAL_ENV:q\"\n"),
+    (
+        "bash",
+        Shell::Sh,
+        "VIRTUAL_ENV='/old/e'\n",
+        "printf '%s\\n' \"$VIRTUAL_ENV\"\n",
+    ),
+    (
+        "dash",
+        Shell::Sh,
+        "export VIRTUAL_ENV=\"/old/e\"\n",
+        "printf '%s\\n' \"$VIRTUAL_ENV\"\n",
+    ),
+    (
+        "zsh",
+        Shell::Sh,
+        "VIRTUAL_ENV=/old/e\n",
+        "printf '%s\\n' \"$VIRTUAL_ENV\"\n",
+    ),
+    (
+        "fish",
+        Shell::Fish,
+        "set -gx VIRTUAL_ENV '/old/e'\n",
+        "printf '%s\\n' $VIRTUAL_ENV\n",
+    ),
+    (
+        "tcsh",
+        Shell::Csh,
+        "setenv VIRTUAL_ENV \"/old/e\"\n",
+        "printf '%s\\n' \"$VIRTUAL_ENV:q\"\n",
+    ),
 ];
 
 fn path() -> impl Strategy<Value = String> {
@@ -41,7 +66,12 @@ fn rewritten_assignments_evaluate_to_the_path_in_every_shell() {
         .unwrap_or(8u32)
         .min(200);
     for &(program, shell, template, print) in CASES {
-        if Command::new(program).arg("-c").arg("true").output().is_err() {
+        if Command::new(program)
+            .arg("-c")
+            .arg("true")
+            .output()
+            .is_err()
+        {
             assert!(
                 std::env::var_os("PYDOCTOR_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
                 "{program} is missing and PYDOCTOR_REQUIRE_TOOLS=1"
@@ -64,7 +94,12 @@ fn rewritten_assignments_evaluate_to_the_path_in_every_shell() {
                 if program == "tcsh" {
                     c.arg("-f");
                 }
-                let out = c.arg("-c").arg(&script).env_remove("VIRTUAL_ENV").output().unwrap();
+                let out = c
+                    .arg("-c")
+                    .arg(&script)
+                    .env_remove("VIRTUAL_ENV")
+                    .output()
+                    .unwrap();
                 let text = String::from_utf8_lossy(&out.stdout);
                 let got: Vec<&str> = text.lines().collect();
                 prop_assert!(

@@ -80,6 +80,8 @@ pub struct Facts {
     pub kernels: Vec<Kernel>,
     /// IPython is installed in this environment.
     pub ipython: bool,
+    /// Editable installs recorded in site-packages.
+    pub editables: Vec<super::editable::Editable>,
 }
 
 /// A Jupyter kernelspec and the interpreter it starts.
@@ -142,6 +144,7 @@ impl Facts {
             lib_versions: Vec::new(),
             kernels: Vec::new(),
             ipython: false,
+            editables: Vec::new(),
         }
     }
 
@@ -235,6 +238,12 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
             .join(format!("lib/python{v}/site-packages/IPython"))
             .is_dir()
     });
+    let editables = lib_versions
+        .iter()
+        .flat_map(|v| {
+            super::editable::in_site(&env_root.join(format!("lib/python{v}/site-packages")))
+        })
+        .collect();
     let relink_base = match &own_python {
         OwnPython::Dangling { .. } => crate::env::base::major_minor(&env)
             .and_then(|mm| crate::env::base::installed(&mm).into_iter().next()),
@@ -249,6 +258,7 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
         pip,
         lib_versions,
         ipython,
+        editables,
         kernels: kernels_in(&env_root.join("share/jupyter/kernels")),
         listing,
         states,

@@ -284,6 +284,16 @@ pub fn file_change(action: &FixAction, root: &Path) -> Result<(Change, String, S
                 Box::new(move |content: &[u8]| kernelspec_argv0(content, &new)),
             )
         }
+        FixAction::Editable { record, old, new } => (
+            old.clone(),
+            new.clone(),
+            Box::new(move |content: &[u8]| {
+                let text = std::str::from_utf8(content)
+                    .map_err(|_| "not UTF-8 text; left as is".to_string())?;
+                crate::engine::editable::rewrite(record, text, &old, &new)
+                    .map(|o| o.map(String::into_bytes))
+            }),
+        ),
         FixAction::Autoreload => (
             "no autoreload".into(),
             "autoreload enabled".into(),

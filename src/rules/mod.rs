@@ -7,6 +7,7 @@
 //! `rules/*.toml`, a test. `registry` refuses to load if any of these is missing.
 
 mod activate;
+mod editable;
 mod interpreter;
 mod ipython;
 mod kernelspec;
@@ -90,6 +91,7 @@ codes! {
     PipIndexUnreachable = "PD122", Detector::Both(pip::unreachable_in_env, pip::unreachable_for_user), ["url", "reason"], "manual: mirrors --apply";
     PipConfigInvalid = "PD123", Detector::Both(pip::invalid_in_env, pip::invalid_for_user), ["reason"], "–";
     ActivateUnrecognised = "PD124", Detector::Env(activate::unrecognised), ["shell"], "–";
+    EditableMissing = "PD125", Detector::Env(editable::missing), ["target"], "fix, else reinstall";
 }
 
 impl Code {
@@ -168,6 +170,13 @@ pub enum FixAction {
     Kernelspec { python: PathBuf },
     /// Relink the environment's dangling `bin/python*` to the base interpreter `base`.
     Relink { base: PathBuf },
+    /// Point an editable install's record (a `.pth` line, a finder's `MAPPING`, an egg-link,
+    /// `direct_url.json`) from the folder `old` to `new`.
+    Editable {
+        record: crate::engine::editable::Record,
+        old: String,
+        new: String,
+    },
     /// Enable IPython's autoreload in the profile.
     Autoreload,
     /// Nothing to write: the command is advice.

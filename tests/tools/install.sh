@@ -35,7 +35,7 @@ venv() { # venv DIR CHECK PACKAGES...
 }
 
 mkdir -p "$TOOLS"
-venv "$TOOLS/main" "import uv, virtualenv, pipx, poetry, hatch, pdm, setuptools, hatchling; assert virtualenv.__version__.startswith('21.')" \
+venv "$TOOLS/main" "import uv, virtualenv, pipx, poetry, hatch, pdm, setuptools, hatchling; assert virtualenv.__version__.startswith('21.'); assert int(setuptools.__version__.split('.')[0]) >= 70" \
   uv "virtualenv>=21,<22" pipx poetry hatch pdm setuptools hatchling
 venv "$TOOLS/ve20" "import virtualenv; assert virtualenv.__version__.startswith('20.')" "virtualenv>=20,<21"
 echo "tools in $TOOLS: $("$TOOLS/main/bin/python" -m uv --version 2>/dev/null), virtualenv $("$TOOLS/main/bin/python" -c 'import virtualenv; print(virtualenv.__version__)') and $("$TOOLS/ve20/bin/python" -c 'import virtualenv; print(virtualenv.__version__)')"
