@@ -82,6 +82,8 @@ pub struct Facts {
     pub ipython: bool,
     /// Editable installs recorded in site-packages.
     pub editables: Vec<super::editable::Editable>,
+    /// Files conda lists as holding the prefix that still name `old_root` (relative paths).
+    pub conda_stale: Vec<(String, super::conda::FileMode)>,
 }
 
 /// A Jupyter kernelspec and the interpreter it starts.
@@ -145,6 +147,7 @@ impl Facts {
             kernels: Vec::new(),
             ipython: false,
             editables: Vec::new(),
+            conda_stale: Vec::new(),
         }
     }
 
@@ -266,7 +269,39 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
         ..Facts::empty(env)
     };
     facts.old_root = infer_old_root(&facts);
+    if facts.env.kind == crate::env::EnvKind::Conda
+        && let Some(old) = facts.old_root.as_deref()
+    {
+        facts.conda_stale = conda_stale(&facts.env.root, old);
+    }
     Ok(facts)
+}
+
+/// Largest prefix file read when looking for the old prefix (a big shared library).
+const CONDA_FILE_CAP: u64 = 256 << 20;
+
+/// The files `conda-meta/*.json` lists with a prefix placeholder that still hold `old`.
+fn conda_stale(root: &Path, old: &Path) -> Vec<(String, super::conda::FileMode)> {
+    let Ok(dir) = fs::read_dir(root.join("conda-meta")) else {
+        return Vec::new();
+    };
+    let mut listed: Vec<super::conda::PrefixFile> = dir
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        .filter_map(|e| fsread::read_bytes(&e.path(), 64 << 20, Links::Refuse).ok())
+        .flat_map(|j| super::conda::prefix_files(&j))
+        .collect();
+    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    listed.dedup_by(|a, b| a.path == b.path);
+    let needle = old.as_os_str().as_bytes();
+    listed
+        .into_iter()
+        .filter(|p| {
+            fsread::read_bytes(&root.join(&p.path), CONDA_FILE_CAP, Links::Refuse)
+                .is_ok_and(|b| super::conda::contains(&b, needle))
+        })
+        .map(|p| (p.path, p.mode))
+        .collect()
 }
 
 /// A file a base installation's `bin/` holds that is not a command: CPython's `make install`

@@ -1,6 +1,7 @@
 //! The engine: gather facts about each environment and once about the machine, run the rules'
 //! detectors, and return findings that carry their fixes. Never prints.
 
+pub mod conda;
 pub mod editable;
 pub mod facts;
 pub mod machine;

@@ -294,6 +294,13 @@ pub fn file_change(action: &FixAction, root: &Path) -> Result<(Change, String, S
                     .map(|o| o.map(String::into_bytes))
             }),
         ),
+        FixAction::CondaPrefix { mode, old, new } => (
+            old.clone(),
+            new.clone(),
+            Box::new(move |content: &[u8]| {
+                crate::engine::conda::replace_prefix(content, mode, old.as_bytes(), new.as_bytes())
+            }),
+        ),
         FixAction::Autoreload => (
             "no autoreload".into(),
             "autoreload enabled".into(),

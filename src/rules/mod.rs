@@ -7,6 +7,7 @@
 //! `rules/*.toml`, a test. `registry` refuses to load if any of these is missing.
 
 mod activate;
+mod conda;
 mod editable;
 mod interpreter;
 mod ipython;
@@ -92,6 +93,7 @@ codes! {
     PipConfigInvalid = "PD123", Detector::Both(pip::invalid_in_env, pip::invalid_for_user), ["reason"], "–";
     ActivateUnrecognised = "PD124", Detector::Env(activate::unrecognised), ["shell"], "–";
     EditableMissing = "PD125", Detector::Env(editable::missing), ["target"], "fix, else reinstall";
+    CondaPrefixStale = "PD126", Detector::Env(conda::stale), ["old", "mode"], "fix";
 }
 
 impl Code {
@@ -174,6 +176,12 @@ pub enum FixAction {
     /// `direct_url.json`) from the folder `old` to `new`.
     Editable {
         record: crate::engine::editable::Record,
+        old: String,
+        new: String,
+    },
+    /// Replace conda's recorded prefix `old` with `new` in a file, as its `mode` needs.
+    CondaPrefix {
+        mode: crate::engine::conda::FileMode,
         old: String,
         new: String,
     },
