@@ -117,23 +117,6 @@ fn make_conda_env(prefix: &Path, printer: Option<&Path>) {
     .unwrap();
 }
 
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().flatten() {
-            let t = e.file_type().unwrap();
-            if t.is_dir() {
-                stack.push(e.path());
-            } else if t.is_file() {
-                out.push((e.path(), fs::read(e.path()).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn a_copied_and_remounted_conda_env_names_its_new_place_everywhere() {
     let tmp = tempdir();
@@ -146,7 +129,7 @@ fn a_copied_and_remounted_conda_env_names_its_new_place_everywhere() {
     let mounted = tmp.path().join("mnt/glusterfs");
     fs::rename(tmp.path().join("mnt/glusterfs101"), &mounted).unwrap();
     let qwen2 = mounted.join("rscb/nlp/xxw/envs/qwen2");
-    let original = tree(&mounted.join("rscb/nlp/xxw/envs/qwen"));
+    let original = tree_bytes(&mounted.join("rscb/nlp/xxw/envs/qwen"));
 
     let scan = pydoctor([
         "scan".as_ref(),
@@ -157,21 +140,7 @@ fn a_copied_and_remounted_conda_env_names_its_new_place_everywhere() {
     ]);
     let v = scan.json();
     assert_eq!(v["envs"][0]["kind"], "conda");
-    let mut stale: Vec<String> = v["envs"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "PD126")
-        .map(|f| {
-            f["path"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let mut stale = finding_names(&v, "PD126");
     stale.sort();
     let mut want = vec!["qwen.pc", "qwen.sh"];
     if printer.is_some() {
@@ -217,7 +186,7 @@ fn a_copied_and_remounted_conda_env_names_its_new_place_everywhere() {
         );
     }
     assert_eq!(
-        tree(&mounted.join("rscb/nlp/xxw/envs/qwen")),
+        tree_bytes(&mounted.join("rscb/nlp/xxw/envs/qwen")),
         original,
         "qwen is untouched"
     );

@@ -129,21 +129,7 @@ fn every_edge_case_in_one_moved_env() {
         String::from_utf8_lossy(&scan.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
-    let flagged: Vec<String> = v["envs"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "PD101")
-        .map(|f| {
-            f["path"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let flagged = finding_names(&v, "PD101");
     for name in ["plain", "crlf", "latin1", "flagged", "readonly", "future"] {
         assert!(
             flagged.contains(&name.to_owned()),

@@ -146,21 +146,7 @@ fn a_moved_project_keeps_its_editable_installs() {
         "json".as_ref(),
         env.as_os_str(),
     ]);
-    let broken: Vec<String> = scan.json()["envs"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "PD125")
-        .map(|f| {
-            f["path"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let broken = finding_names(&scan.json(), "PD125");
     assert!(
         broken.len() >= pkgs.len(),
         "every record is found: {broken:?}"

@@ -464,7 +464,7 @@ fn every_tool_every_breakage_every_shell() {
         for &b in BREAKAGES {
             let work = tmp.path().join(format!("w-{maker:?}-{b:?}"));
             let (new, original) = break_env(b, &pristine, &rel, &work);
-            let before_original = original.as_ref().map(|o| snapshot(o));
+            let before_original = original.as_ref().map(|o| tree_bytes(o));
             let fix = pydoctor(["fix".as_ref(), new.as_os_str()]);
             assert_eq!(
                 fix.code, 0,
@@ -474,7 +474,7 @@ fn every_tool_every_breakage_every_shell() {
             check_works(maker, b, &new, &shells);
             if let (Some(o), Some(before)) = (&original, before_original) {
                 assert_eq!(
-                    snapshot(o),
+                    tree_bytes(o),
                     before,
                     "{maker:?}: the original of a copy is untouched"
                 );
@@ -488,22 +488,4 @@ fn every_tool_every_breakage_every_shell() {
         matrix.len(),
         matrix.join(", ")
     );
-}
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().flatten() {
-            let t = e.file_type().unwrap();
-            if t.is_dir() {
-                stack.push(e.path());
-            } else if t.is_file() && e.path().extension().is_none_or(|x| x != "pyc") {
-                out.push((e.path(), fs::read(e.path()).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }

@@ -142,6 +142,17 @@ struct Staged {
     done: bool,
 }
 
+impl Staged {
+    fn new(job: &Job, temp: OsString, original: Stat) -> Staged {
+        Staged {
+            dir: Arc::clone(&job.dir),
+            temp,
+            original,
+            done: false,
+        }
+    }
+}
+
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.done {
@@ -401,12 +412,7 @@ fn stage_rewrite(job: &Job, compute: &Compute, dry_run: bool) -> (Outcome, Optio
     match write_temp(&job.dir, &new, &st) {
         Ok(temp) => (
             Outcome::Changed { diff, edit },
-            Some(Staged {
-                dir: Arc::clone(&job.dir),
-                temp,
-                original: st,
-                done: false,
-            }),
+            Some(Staged::new(job, temp, st)),
         ),
         Err(e) => (Outcome::Failed(e.to_string()), None),
     }
@@ -456,12 +462,7 @@ fn stage_relink(
     match job.dir.symlink(to, &temp) {
         Ok(()) => (
             Outcome::Changed { diff, edit },
-            Some(Staged {
-                dir: Arc::clone(&job.dir),
-                temp,
-                original: st,
-                done: false,
-            }),
+            Some(Staged::new(job, temp, st)),
         ),
         Err(e) => (Outcome::Failed(e.to_string()), None),
     }

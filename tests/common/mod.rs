@@ -265,3 +265,36 @@ pub fn tempdir() -> tempfile::TempDir {
 pub fn real(p: &Path) -> PathBuf {
     fs::canonicalize(p).unwrap_or_else(|e| panic!("canonicalize {}: {e}", p.display()))
 }
+
+/// The file names (last path component) of the findings of `rule` in a scan's first env.
+pub fn finding_names(scan: &serde_json::Value, rule: &str) -> Vec<String> {
+    scan["envs"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            p.rsplit('/').next().unwrap_or(p).to_owned()
+        })
+        .collect()
+}
+
+/// Every regular file under `dir`, recursively, with its bytes, sorted by path (files named
+/// `*.pyc` left out: Python writes them as it runs).
+pub fn tree_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let t = e.file_type().unwrap();
+            if t.is_dir() {
+                stack.push(e.path());
+            } else if t.is_file() && e.path().extension().is_none_or(|x| x != "pyc") {
+                out.push((e.path(), fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
