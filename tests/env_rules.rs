@@ -223,12 +223,27 @@ fn user_kernelspec_of_a_moved_env_is_repointed() {
     move_env(&old, &new);
     let jd = jupyter.to_str().unwrap();
     let r = scan(&new, &[("JUPYTER_DATA_DIR", jd)]);
-    let paths: Vec<String> = all_findings(&r)
+    // The moved env's kernel is repointed; the orphan (its env deleted) is reported, with the
+    // command that removes it, and left alone.
+    let found: Vec<(String, String, String)> = all_findings(&r)
         .iter()
         .filter(|f| f["rule"] == "PD116")
-        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+            (s("path"), s("applicability"), s("fix"))
+        })
         .collect();
-    assert_eq!(paths, [k.to_str().unwrap()], "{}", r.stdout);
+    assert_eq!(found.len(), 2, "{}", r.stdout);
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        (k.to_str().unwrap(), "safe")
+    );
+    assert_eq!(found[1].0, other.to_str().unwrap());
+    assert_eq!(found[1].1, "manual");
+    assert!(
+        found[1].2.contains("jupyter kernelspec remove other"),
+        "{found:?}"
+    );
     let out = command()
         .args(["fix".as_ref(), new.as_os_str()])
         .env("JUPYTER_DATA_DIR", jd)

@@ -8,14 +8,26 @@ use super::facts::{Facts, Kernel, OwnPython, kernels_in};
 use super::pip::PipIndex;
 use crate::fsread;
 
-/// A user kernelspec whose interpreter is gone, and the scanned environment it belongs to
-/// (its interpreter lies under that environment's current or former location).
+/// A user or system kernelspec whose interpreter is gone, and the scanned environment it
+/// belongs to: the one its interpreter lies under (at its current or former location), else
+/// one of the same name as the kernel. `None`: an orphan (its environment was deleted).
 #[derive(Debug, Clone)]
 pub struct UserKernel {
     pub kernel: Kernel,
-    /// The owning environment's working interpreter, to point the kernel at.
-    pub owner_python: PathBuf,
-    pub owner_root: PathBuf,
+    /// The owning environment's root and working interpreter, to point the kernel at.
+    pub owner: Option<(PathBuf, PathBuf)>,
+}
+
+/// A command link of pipx or uv (`~/.local/bin/NAME`) whose target is gone.
+#[derive(Debug, Clone)]
+pub struct ToolLink {
+    pub link: PathBuf,
+    pub target: PathBuf,
+    /// `pipx` or `uv tool`, and the tool environment's name.
+    pub tool: &'static str,
+    pub env_name: String,
+    /// The same file in the tool's environment where discovery finds it now.
+    pub now: Option<PathBuf>,
 }
 
 /// IPython's default profile, when an environment has IPython.
@@ -38,6 +50,7 @@ pub struct MachineFacts {
     /// The user's and the system's pip config files that pip would refuse to parse.
     pub pip_config_errors: Vec<(PathBuf, String)>,
     pub user_kernels: Vec<UserKernel>,
+    pub tool_links: Vec<ToolLink>,
     pub ipython: Option<IpythonProfile>,
 }
 
@@ -55,30 +68,107 @@ fn user_kernels_dir() -> Option<PathBuf> {
         .map(|d| d.join("kernels"))
 }
 
-/// Broken user kernelspecs that belong to one of `envs`.
+/// The kernelspec folders Jupyter reads beside the user's: `$JUPYTER_PATH`, then the system's.
+fn system_kernels_dirs() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::env::var_os("JUPYTER_PATH")
+        .map(|v| {
+            std::env::split_paths(&v)
+                .map(|d| d.join("kernels"))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.extend(
+        [
+            "/usr/local/share/jupyter/kernels",
+            "/usr/share/jupyter/kernels",
+        ]
+        .map(PathBuf::from),
+    );
+    out
+}
+
+/// Every broken user and system kernelspec, with the scanned environment it belongs to.
 fn user_kernels(envs: &[&Facts]) -> Vec<UserKernel> {
-    let Some(dir) = user_kernels_dir() else {
-        return Vec::new();
-    };
-    kernels_in(&dir)
-        .into_iter()
+    let dirs = user_kernels_dir().into_iter().chain(system_kernels_dirs());
+    dirs.flat_map(|d| kernels_in(&d))
         .filter(|k| !k.exists)
-        .filter_map(|k| {
+        .map(|k| {
             let p = Path::new(&k.argv0);
-            let owner = envs.iter().find(|f| {
+            let name = k.path.parent().and_then(Path::file_name);
+            let owns = |f: &&&Facts| {
                 p.starts_with(&f.env.root)
                     || f.old_root.as_deref().is_some_and(|o| p.starts_with(o))
-            })?;
-            let OwnPython::Ok(python) = &owner.own_python else {
-                return None;
             };
-            Some(UserKernel {
-                owner_python: python.clone(),
-                owner_root: owner.env.root.clone(),
-                kernel: k,
-            })
+            let same_name = |f: &&&Facts| name.is_some() && f.env.root.file_name() == name;
+            let owner = envs
+                .iter()
+                .find(owns)
+                .or_else(|| envs.iter().find(same_name))
+                .and_then(|f| match &f.own_python {
+                    OwnPython::Ok(python) => Some((f.env.root.clone(), python.clone())),
+                    _ => None,
+                });
+            UserKernel { kernel: k, owner }
         })
         .collect()
+}
+
+/// The tool environment a link target lies in: `.../pipx/venvs/NAME/REST` or
+/// `.../uv/tools/NAME/REST`.
+fn tool_env_of(target: &Path) -> Option<(&'static str, String, PathBuf)> {
+    let comps: Vec<&std::ffi::OsStr> = target.iter().collect();
+    (1..comps.len().saturating_sub(1)).find_map(|i| {
+        let tool = match (comps[i - 1].to_str()?, comps[i].to_str()?) {
+            (p, "venvs") if p.contains("pipx") => "pipx",
+            ("uv", "tools") => "uv tool",
+            _ => return None,
+        };
+        let name = comps[i + 1].to_str()?.to_owned();
+        let rest: PathBuf = comps[i + 2..].iter().collect();
+        Some((tool, name, rest))
+    })
+}
+
+/// Dangling command links of pipx and uv tools, and where their targets are now.
+fn tool_links() -> Vec<ToolLink> {
+    let homes = crate::env::discover::tool_env_dirs();
+    let mut out = Vec::new();
+    for dir in crate::env::discover::tool_bin_dirs() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut links: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+            .map(|e| e.path())
+            .collect();
+        links.sort();
+        for link in links {
+            let Ok(target) = std::fs::read_link(&link) else {
+                continue;
+            };
+            let target = dir.join(target);
+            if !std::fs::metadata(&target).is_err_and(|e| crate::paths::is_gone(&e)) {
+                continue;
+            }
+            let Some((tool, env_name, rest)) = tool_env_of(&target) else {
+                continue;
+            };
+            let now = homes
+                .iter()
+                .filter(|(_, t)| *t == tool)
+                .map(|(d, _)| d.join(&env_name).join(&rest))
+                .find(|p| p.is_file());
+            out.push(ToolLink {
+                link,
+                target,
+                tool,
+                env_name,
+                now,
+            });
+        }
+    }
+    out
 }
 
 fn ipython_profile(envs: &[&Facts]) -> Option<IpythonProfile> {
@@ -111,6 +201,7 @@ pub fn gather(envs: &[&Facts], pip: Vec<PipIndex>) -> MachineFacts {
         pip,
         pip_config_errors: super::pip::invalid_files(None),
         user_kernels: user_kernels(envs),
+        tool_links: tool_links(),
         ipython: ipython_profile(envs),
     }
 }

@@ -80,6 +80,44 @@ impl Walker {
     }
 }
 
+/// Where pipx and uv keep their tool environments (one env per child folder), by tool.
+pub fn tool_env_dirs() -> Vec<(PathBuf, &'static str)> {
+    let home = var("HOME").unwrap_or_else(|| PathBuf::from("/"));
+    let data = var("XDG_DATA_HOME").unwrap_or_else(|| home.join(".local/share"));
+    let mut out: Vec<(PathBuf, &'static str)> = [
+        var("PIPX_HOME").map(|p| p.join("venvs")),
+        Some(home.join(".local/pipx/venvs")),
+        Some(data.join("pipx/venvs")),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|d| (d, "pipx"))
+    .collect();
+    out.extend(
+        [var("UV_TOOL_DIR"), Some(data.join("uv/tools"))]
+            .into_iter()
+            .flatten()
+            .map(|d| (d, "uv tool")),
+    );
+    out
+}
+
+/// Folders where pipx and uv put their command links.
+pub fn tool_bin_dirs() -> Vec<PathBuf> {
+    let home = var("HOME").unwrap_or_else(|| PathBuf::from("/"));
+    let mut out: Vec<PathBuf> = [
+        var("PIPX_BIN_DIR"),
+        var("UV_TOOL_BIN_DIR"),
+        var("XDG_BIN_HOME"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    out.push(home.join(".local/bin"));
+    out.dedup();
+    out
+}
+
 /// Discover every environment on the machine for the current user, plus `extra_roots`.
 pub fn discover(extra_roots: &[PathBuf]) -> Discovery {
     let mut w = Walker {
@@ -139,21 +177,8 @@ pub fn discover(extra_roots: &[PathBuf]) -> Discovery {
     }
     let workon = var("WORKON_HOME").unwrap_or_else(|| home.join(".virtualenvs"));
     w.walk(&workon, 1, "virtualenvwrapper");
-    for dir in [
-        var("PIPX_HOME").map(|p| p.join("venvs")),
-        Some(home.join(".local/pipx/venvs")),
-        Some(data.join("pipx/venvs")),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        w.walk(&dir, 1, "pipx");
-    }
-    for dir in [var("UV_TOOL_DIR"), Some(data.join("uv/tools"))]
-        .into_iter()
-        .flatten()
-    {
-        w.walk(&dir, 1, "uv tool");
+    for (dir, source) in tool_env_dirs() {
+        w.walk(&dir, 1, source);
     }
     for dir in [
         var("POETRY_VIRTUALENVS_PATH"),

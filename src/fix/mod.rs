@@ -234,14 +234,15 @@ pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
     Ok(fix)
 }
 
-/// Apply the fixes of the machine's findings (the user's kernelspecs, IPython profile).
+/// Apply the fixes of the machine's findings (the user's kernelspecs, IPython profile, tool
+/// links). What they leave for the user (an orphan kernel to remove) is the scan's to report:
+/// it does not make a fix of some environment incomplete.
 pub fn fix_machine(report: &MachineReport, opts: &Options) -> EnvFix {
     let mut fix = EnvFix::new(None, opts.dry_run);
     let mut planned = Vec::new();
     for f in &report.findings {
         match decide(f, opts) {
-            Err(reason) => fix.skip(&f.path, reason),
-            Ok(None) => {}
+            Err(_) | Ok(None) => {}
             Ok(Some(action)) => {
                 let root = f.path.parent().unwrap_or(Path::new("/"));
                 let job = plan::file_change(action, root).and_then(|(change, from, to)| {

@@ -301,6 +301,14 @@ pub fn file_change(action: &FixAction, root: &Path) -> Result<(Change, String, S
                 crate::engine::conda::replace_prefix(content, mode, old.as_bytes(), new.as_bytes())
             }),
         ),
+        FixAction::ToolLink { to } => {
+            let label = lossy(&to);
+            return Ok((
+                Change::Relink { to, expect: None },
+                "a missing tool env".into(),
+                label,
+            ));
+        }
         FixAction::Autoreload => (
             "no autoreload".into(),
             "autoreload enabled".into(),

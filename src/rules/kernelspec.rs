@@ -38,9 +38,25 @@ pub fn of_user(m: &MachineFacts) -> Vec<Hit> {
     m.user_kernels
         .iter()
         .map(|u| {
+            let fix = match &u.owner {
+                Some((root, python)) => repoint(python, root),
+                None => {
+                    let name = u
+                        .kernel
+                        .path
+                        .parent()
+                        .and_then(Path::file_name)
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    Fix::advice(format!(
+                        "its environment is gone: jupyter kernelspec remove {}",
+                        shell_words::quote(&name)
+                    ))
+                }
+            };
             Hit::new(&u.kernel.path)
                 .var("python", u.kernel.argv0.clone())
-                .fix(Some(repoint(&u.owner_python, &u.owner_root)))
+                .fix(Some(fix))
         })
         .collect()
 }

@@ -19,6 +19,7 @@ mod pyvenv;
 pub mod registry;
 mod scripts;
 mod shebang_form;
+mod tool_links;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -94,6 +95,7 @@ codes! {
     ActivateUnrecognised = "PD124", Detector::Env(activate::unrecognised), ["shell"], "–";
     EditableMissing = "PD125", Detector::Env(editable::missing), ["target"], "fix, else reinstall";
     CondaPrefixStale = "PD126", Detector::Env(conda::stale), ["old", "mode"], "fix";
+    ToolLinkDangling = "PD127", Detector::Machine(tool_links::dangling), ["target"], "fix --all, else reinstall";
 }
 
 impl Code {
@@ -185,6 +187,8 @@ pub enum FixAction {
         old: String,
         new: String,
     },
+    /// Point a pipx or uv command link at its tool environment's new place.
+    ToolLink { to: PathBuf },
     /// Enable IPython's autoreload in the profile.
     Autoreload,
     /// Nothing to write: the command is advice.

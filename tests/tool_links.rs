@@ -1,0 +1,102 @@
+//! A pipx tool after a home migration: the command link in ~/.local/bin dangles and the tool's
+//! own environment names the old home. `scan --all` finds both; `fix --all` relinks the command
+//! and repairs the environment, and the command runs again.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+fn tools_bin(name: &str) -> Option<PathBuf> {
+    let p = std::env::var_os("PYDOCTOR_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools"))
+        .join("main/bin")
+        .join(name);
+    if p.is_file() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("PYDOCTOR_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+        "{name} is missing and PYDOCTOR_REQUIRE_TOOLS=1"
+    );
+    eprintln!(
+        "note: {} not found; skipping (tests/tools/install.sh)",
+        p.display()
+    );
+    None
+}
+
+#[test]
+fn a_migrated_home_gets_its_pipx_commands_back() {
+    let (Some(python), Some(pipx)) = (tools_bin("python"), tools_bin("pipx")) else {
+        return;
+    };
+    let tmp = tempdir();
+    let proj = tmp.path().join("proj");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(
+        proj.join("pyproject.toml"),
+        "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\
+         [project]\nname = \"pdtool\"\nversion = \"1.0\"\n[project.scripts]\npdtool = \"pdtool:main\"\n\
+         [tool.hatch.build.targets.wheel]\ninclude = [\"pdtool.py\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        proj.join("pdtool.py"),
+        "import sys\n\ndef main():\n    print(sys.prefix)\n",
+    )
+    .unwrap();
+    let wheel = sh(Command::new(&python)
+        .args([
+            "-c",
+            "import hatchling.build as b; print(b.build_wheel('dist'))",
+        ])
+        .current_dir(&proj));
+    let wheel = proj.join("dist").join(wheel.trim().lines().last().unwrap());
+
+    let old_home = tmp.path().join("home/u");
+    fs::create_dir_all(&old_home).unwrap();
+    let mut install = Command::new(&pipx);
+    hermetic(&mut install);
+    sh(install
+        .args(["install", "--pip-args=--no-index"])
+        .arg(&wheel)
+        .env("HOME", &old_home)
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1"));
+    assert!(old_home.join(".local/bin/pdtool").exists());
+
+    // The home migrates: /home/u -> /home2/u.
+    let home = tmp.path().join("home2/u");
+    move_env(&old_home, &home);
+    let link = home.join(".local/bin/pdtool");
+    assert!(fs::metadata(&link).is_err(), "the link dangles");
+    let run = |args: &[&str]| {
+        let mut c = command();
+        c.args(args).env("HOME", &home).current_dir(&home);
+        finish(c.output().unwrap())
+    };
+    let scan = run(&["scan", "--all", "--offline", "--format", "json"]);
+    let v = scan.json();
+    let machine: Vec<&str> = v["machine"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PD127")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(machine, [link.to_str().unwrap()], "{}", scan.stdout);
+    assert_eq!(scan.code, 1);
+
+    let fix = run(&["fix", "--all"]);
+    assert_eq!(fix.code, 0, "{}{}", fix.stdout, fix.stderr);
+    let out = sh(&mut Command::new(&link));
+    assert_eq!(
+        real(Path::new(out.trim())),
+        real(&home.join(".local/share/pipx/venvs/pdtool"))
+    );
+    assert_eq!(run(&["scan", "--all", "--offline"]).code, 0);
+}
