@@ -133,7 +133,11 @@ pub fn set_index(text: &str, url: &str) -> Result<String, String> {
     }
     // Keep the file's line endings (a pip.conf edited on Windows uses CRLF).
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut lines: Vec<Option<String>> = text.lines().map(|l| Some(l.to_owned())).collect();
+    // A bare CR ending a line is whitespace to configparser; dropping it keeps one line ending.
+    let mut lines: Vec<Option<String>> = text
+        .lines()
+        .map(|l| Some(l.trim_end_matches('\r').to_owned()))
+        .collect();
     let mut set_at = |s: &Setting, k: &str, v: &str| {
         lines[s.lines.start] = Some(format!("{k} = {v}"));
         for l in s.lines.start + 1..s.lines.end {
@@ -295,5 +299,8 @@ mod tests {
             Some("https://new/simple")
         );
         assert!(set_index("", "https://x\n[global]").is_err());
+        // Found by fuzzing: a line ending in a bare CR; a second edit must change nothing.
+        let once = set_index("; c[\r", "https://m/simple").unwrap();
+        assert_eq!(set_index(&once, "https://m/simple").unwrap(), once);
     }
 }
