@@ -10,25 +10,6 @@ use std::process::Command;
 
 use common::*;
 
-fn tools_python() -> Option<PathBuf> {
-    let p = std::env::var_os("PYDOCTOR_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools"))
-        .join("main/bin/python");
-    if p.is_file() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("PYDOCTOR_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
-        "the tools venv is missing and PYDOCTOR_REQUIRE_TOOLS=1"
-    );
-    eprintln!(
-        "note: {} not found; skipping (tests/tools/install.sh)",
-        p.display()
-    );
-    None
-}
-
 /// A project `name` with a package `name/` whose `where()` returns its own folder.
 fn project(dir: &Path, name: &str, backend: &str) -> PathBuf {
     let p = dir.join(name);
@@ -78,7 +59,7 @@ fn install_editable(tools: &Path, env: &Path, proj: &Path, backend: &str, mode: 
 
 #[test]
 fn a_moved_project_keeps_its_editable_installs() {
-    let Some(tools) = tools_python() else {
+    let Some(tools) = tools_bin("main", "python") else {
         return;
     };
     let tmp = tempdir();
@@ -181,7 +162,7 @@ fn a_moved_project_keeps_its_editable_installs() {
 
 #[test]
 fn a_deleted_project_is_an_error_with_the_reinstall_command() {
-    let Some(tools) = tools_python() else {
+    let Some(tools) = tools_bin("main", "python") else {
         return;
     };
     let tmp = tempdir();

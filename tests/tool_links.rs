@@ -5,58 +5,20 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
 
-fn tools_bin(name: &str) -> Option<PathBuf> {
-    let p = std::env::var_os("PYDOCTOR_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools"))
-        .join("main/bin")
-        .join(name);
-    if p.is_file() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("PYDOCTOR_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
-        "{name} is missing and PYDOCTOR_REQUIRE_TOOLS=1"
-    );
-    eprintln!(
-        "note: {} not found; skipping (tests/tools/install.sh)",
-        p.display()
-    );
-    None
-}
-
 #[test]
 fn a_migrated_home_gets_its_pipx_commands_back() {
-    let (Some(python), Some(pipx)) = (tools_bin("python"), tools_bin("pipx")) else {
+    let Some(pipx) = tools_bin("main", "pipx") else {
         return;
     };
     let tmp = tempdir();
-    let proj = tmp.path().join("proj");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(
-        proj.join("pyproject.toml"),
-        "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\
-         [project]\nname = \"pdtool\"\nversion = \"1.0\"\n[project.scripts]\npdtool = \"pdtool:main\"\n\
-         [tool.hatch.build.targets.wheel]\ninclude = [\"pdtool.py\"]\n",
-    )
-    .unwrap();
-    fs::write(
-        proj.join("pdtool.py"),
-        "import sys\n\ndef main():\n    print(sys.prefix)\n",
-    )
-    .unwrap();
-    let wheel = sh(Command::new(&python)
-        .args([
-            "-c",
-            "import hatchling.build as b; print(b.build_wheel('dist'))",
-        ])
-        .current_dir(&proj));
-    let wheel = proj.join("dist").join(wheel.trim().lines().last().unwrap());
+    let Some(wheel) = pdtool_wheel(tmp.path()) else {
+        return;
+    };
 
     let old_home = tmp.path().join("home/u");
     fs::create_dir_all(&old_home).unwrap();

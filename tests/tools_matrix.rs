@@ -24,20 +24,8 @@ fn missing(what: &str) {
     eprintln!("note: {what} not found; skipping its cases (tests/tools/install.sh installs it)");
 }
 
-fn tools_dir() -> PathBuf {
-    std::env::var_os("PYDOCTOR_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools"))
-}
-
 fn tool(venv: &str, name: &str) -> Option<PathBuf> {
-    let p = tools_dir().join(venv).join("bin").join(name);
-    if p.is_file() {
-        Some(p)
-    } else {
-        missing(&format!("{name} ({})", p.display()));
-        None
-    }
+    tools_bin(venv, name)
 }
 
 fn shell(name: &str) -> Option<PathBuf> {
@@ -74,47 +62,6 @@ fn tool_cmd(program: impl AsRef<std::ffi::OsStr>) -> Command {
 /// Run it; panics with its output on failure.
 fn run(cmd: &mut Command, _home: &Path) -> String {
     sh(cmd)
-}
-
-/// A wheel with one console script, `pdtool`, that prints `sys.prefix`.
-fn wheel(dir: &Path, home: &Path) -> Option<PathBuf> {
-    let py = tool("main", "python")?;
-    let proj = dir.join("proj");
-    fs::create_dir_all(&proj).unwrap();
-    fs::write(
-        proj.join("pyproject.toml"),
-        "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\
-         [project]\nname = \"pdtool\"\nversion = \"1.0\"\n\
-         [project.scripts]\npdtool = \"pdtool:main\"\n\
-         [tool.hatch.build.targets.wheel]\ninclude = [\"pdtool.py\"]\n",
-    )
-    .unwrap();
-    fs::write(
-        proj.join("pdtool.py"),
-        "import sys\n\ndef main():\n    print(sys.prefix)\n",
-    )
-    .unwrap();
-    let out = dir.join("dist");
-    run(
-        tool_cmd(py)
-            .args([
-                "-m",
-                "pip",
-                "wheel",
-                "-q",
-                "--no-build-isolation",
-                "--no-deps",
-                "-w",
-            ])
-            .arg(&out)
-            .arg(&proj),
-        home,
-    );
-    fs::read_dir(&out)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "whl"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,7 +358,7 @@ fn every_tool_every_breakage_every_shell() {
     let tmp = tempdir();
     let home = tmp.path().join("home");
     fs::create_dir_all(&home).unwrap();
-    let Some(wheel) = wheel(tmp.path(), &home) else {
+    let Some(wheel) = pdtool_wheel(tmp.path()) else {
         return;
     };
     let mut matrix = Vec::new();

@@ -298,3 +298,55 @@ pub fn tree_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// A tool from tests/tools/install.sh's cached venvs (`venv` is `main` or `ve20`). Missing: a
+/// printed note and `None`, or a failure when PYDOCTOR_REQUIRE_TOOLS=1 (as in CI).
+pub fn tools_bin(venv: &str, name: &str) -> Option<PathBuf> {
+    let p = std::env::var_os("PYDOCTOR_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools"))
+        .join(venv)
+        .join("bin")
+        .join(name);
+    if p.is_file() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("PYDOCTOR_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+        "{} is missing and PYDOCTOR_REQUIRE_TOOLS=1",
+        p.display()
+    );
+    eprintln!(
+        "note: {} not found; skipping (tests/tools/install.sh installs it)",
+        p.display()
+    );
+    None
+}
+
+/// A wheel of `pdtool`, whose console script prints `sys.prefix`, built in `dir` with the
+/// tools venv's hatchling (offline).
+pub fn pdtool_wheel(dir: &Path) -> Option<PathBuf> {
+    let python = tools_bin("main", "python")?;
+    let proj = dir.join("pdtool-project");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(
+        proj.join("pyproject.toml"),
+        "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\
+         [project]\nname = \"pdtool\"\nversion = \"1.0\"\n\
+         [project.scripts]\npdtool = \"pdtool:main\"\n\
+         [tool.hatch.build.targets.wheel]\ninclude = [\"pdtool.py\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        proj.join("pdtool.py"),
+        "import sys\n\ndef main():\n    print(sys.prefix)\n",
+    )
+    .unwrap();
+    let name = sh(Command::new(python)
+        .args([
+            "-c",
+            "import hatchling.build as b; print(b.build_wheel('dist'))",
+        ])
+        .current_dir(&proj));
+    Some(proj.join("dist").join(name.trim().lines().last()?))
+}
