@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{Applicability, Fix, FixAction, Hit, env_arg};
-use crate::engine::facts::{Facts, OwnPython};
+use crate::engine::facts::{Facts, InterpState, OwnPython};
 
 /// `python3.X -m venv --clear ENV`, with the environment's X.Y when known.
 fn recreate(f: &Facts) -> String {
@@ -39,12 +39,21 @@ pub fn dangling(f: &Facts) -> Vec<Hit> {
         return Vec::new();
     };
     let fix = relink_or_recreate(f);
-    vec![
-        Hit::new(path)
+    // The link itself, and each script that runs through it: they fail for the same cause, so
+    // counting broken scripts in JSON gives the truth; the human report groups them as one.
+    let hit = |p: &std::path::Path| {
+        Hit::new(p)
             .var("link", path.display().to_string())
             .var("target", target.display().to_string())
-            .fix(Some(fix)),
-    ]
+            .fix(Some(fix.clone()))
+    };
+    let mut hits = vec![hit(path)];
+    hits.extend(
+        f.scripts()
+            .filter(|(_, state)| **state == InterpState::OwnDangling)
+            .map(|(s, _)| hit(&s.path)),
+    );
+    hits
 }
 
 pub fn home_missing(f: &Facts) -> Vec<Hit> {
@@ -71,7 +80,14 @@ mod tests {
             path: "/e/bin/python".into(),
             target: "/gone/python3.11".into(),
         };
+        let mut f = with_script(f, "tool", b"#!/e/bin/python\n", InterpState::OwnDangling);
         let hits = dangling(&f);
+        assert_eq!(
+            hits.len(),
+            2,
+            "the link and the script that runs through it"
+        );
+        assert!(hits[1].path.ends_with("bin/tool"));
         assert_vars(Code::EnvPythonDangling, &hits);
         assert_eq!(
             hits[0].fix.as_ref().unwrap().applicability,
