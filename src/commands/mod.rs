@@ -68,7 +68,13 @@ fn print_env_errors(errors: &[EnvError], printer: &mut Printer) {
         return;
     }
     for e in errors {
-        printer.error(format!("{}: {}", e.path.display(), e.message));
+        // Messages about an argument already name it ("/x: no such directory").
+        let path = e.path.display().to_string();
+        if e.message.starts_with(&path) {
+            printer.error(&e.message);
+        } else {
+            printer.error(format!("{path}: {}", e.message));
+        }
         if let Some(h) = &e.hint {
             printer.hint(h);
         }
