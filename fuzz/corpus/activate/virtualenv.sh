@@ -1,4 +1,4 @@
-VIRTUAL_ENV='/old/env'
+#VIRTUAL_ENV='/old/env'
 export VIRTUAL_ENV
 setenv VIRTUAL_ENV '/old/env'
 set -gx VIRTUAL_ENV /old/env
