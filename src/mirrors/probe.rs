@@ -302,13 +302,20 @@ async fn probe_one(client: reqwest::Client, m: Mirror, opts: Options) -> Probe {
     probe
 }
 
+/// A client builder with rustls on the ring provider (installed process-wide once; a second
+/// install reports the first one, which is the same provider).
+fn client_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 /// Probe every mirror concurrently; returns one result per mirror, in input order. Nothing
 /// takes longer than `opts.timeout` in all.
 pub fn probe_all(mirrors: &[Mirror], opts: &Options) -> anyhow::Result<Vec<Probe>> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let client = reqwest::Client::builder()
+    let client = client_builder()
         .user_agent(concat!(
             "pydoctor/",
             env!("CARGO_PKG_VERSION"),
@@ -390,7 +397,7 @@ pub fn download_top(probes: &mut [Probe], top: usize, timeout: Duration) -> anyh
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let client = reqwest::Client::builder()
+    let client = client_builder()
         .user_agent(concat!("pydoctor/", env!("CARGO_PKG_VERSION")))
         .redirect(redirect_policy())
         .build()?;
