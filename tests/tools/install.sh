@@ -2,7 +2,7 @@
 # Install the real tools the tests build environments with, from the package registries:
 #   Debian: fish, tcsh, zsh, dash (shells whose activate scripts are sourced)
 #   PyPI, into cached venvs under target/tools/ (ignored by git):
-#     main/  uv, virtualenv 21.x, pipx, poetry, hatch, pdm, setuptools, hatchling
+#     main/  uv, virtualenv 21.x, pipx, poetry, hatch, pdm, setuptools, hatchling, maturin
 #     ve20/  virtualenv 20.x (the newest)
 # Idempotent: a venv whose tools import is left as it is. Tests that miss a tool skip with a
 # printed note; CI runs this first, so CI skips nothing.
@@ -34,8 +34,12 @@ venv() { # venv DIR CHECK PACKAGES...
   "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade "$@"
 }
 
+# crates.io: every crate of Cargo.lock, also other platforms' (maturin's `cargo metadata` asks for
+# them), so the wheel test builds offline.
+if command -v cargo >/dev/null 2>&1; then cargo fetch --locked -q; fi
+
 mkdir -p "$TOOLS"
-venv "$TOOLS/main" "import uv, virtualenv, pipx, poetry, hatch, pdm, setuptools, hatchling; assert virtualenv.__version__.startswith('21.'); assert int(setuptools.__version__.split('.')[0]) >= 70" \
-  uv "virtualenv>=21,<22" pipx poetry hatch pdm setuptools hatchling
+venv "$TOOLS/main" "import uv, virtualenv, pipx, poetry, hatch, pdm, setuptools, hatchling, maturin; assert virtualenv.__version__.startswith('21.'); assert int(setuptools.__version__.split('.')[0]) >= 70" \
+  uv "virtualenv>=21,<22" pipx poetry hatch pdm setuptools hatchling maturin
 venv "$TOOLS/ve20" "import virtualenv; assert virtualenv.__version__.startswith('20.')" "virtualenv>=20,<21"
 echo "tools in $TOOLS: $("$TOOLS/main/bin/python" -m uv --version 2>/dev/null), virtualenv $("$TOOLS/main/bin/python" -c 'import virtualenv; print(virtualenv.__version__)') and $("$TOOLS/ve20/bin/python" -c 'import virtualenv; print(virtualenv.__version__)')"
