@@ -13,32 +13,68 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Examples:\n  pydoctor scan ~/envs/qwen           check one environment\n  pydoctor scan /mnt/glusterfs/envs   check every environment in a folder\n  pydoctor fix-shebang --dry-run ENV  show the interpreter-line repairs as a diff\n  pydoctor fix ENV                    apply every safe fix\n  pydoctor explain PD101              why a rule matters and how to fix it"
 )]
 pub struct Cli {
-    #[command(flatten)]
-    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// How a report is printed: for the commands that report (scan, fix, fix-shebang, mirrors).
 #[derive(Debug, Args)]
-pub struct GlobalArgs {
-    /// Output format: `json` prints exactly one JSON document on stdout.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// When to colour output (NO_COLOR is honoured with `auto`).
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
+pub struct OutputArgs {
+    #[command(flatten)]
+    pub style: StyleArgs,
     /// Print less: only problems and the summary.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print more: every file of a group, not only the first few.
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub verbose: bool,
     /// Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
 
-impl GlobalArgs {
+/// Format and colour: for every command that prints something but a completion script.
+#[derive(Debug, Args)]
+pub struct StyleArgs {
+    /// Output format: `json` prints exactly one JSON document on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour output (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// The command line, with the parts that are generated from the rules table: what `fix` repairs
+/// (so the help cannot drift from the code). Used to parse, and for completions and man pages.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let Ok(rules) = crate::rules::all() else {
+        return cmd;
+    };
+    let list = |pick: &dyn Fn(&str) -> bool| {
+        rules
+            .iter()
+            .filter(|r| pick(r.fix))
+            .map(|r| format!("  {} {}: {}", r.id, r.name, r.title))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let safe = list(&|fix| {
+        fix.starts_with("fix-shebang")
+            || (fix.starts_with("fix") && !fix.contains("--unsafe-fixes"))
+    });
+    let unsafe_ = list(&|fix| fix.starts_with("fix --unsafe-fixes"));
+    let about = format!(
+        "Apply the fixes of what `scan` finds (with the same --select/--ignore and config). Exit \
+         codes as fix-shebang.\n\nSafe fixes restore what the tools wrote; they repair:\n{safe}\n\n\
+         --unsafe-fixes also applies fixes that change behaviour:\n{unsafe_}\n\nEvery other \
+         finding is reported with what to do by hand (`pydoctor explain ID`)."
+    );
+    cmd.mut_subcommand("fix", |c| c.long_about(about))
+}
+
+impl OutputArgs {
     pub fn verbosity(&self) -> crate::printer::Verbosity {
         use crate::printer::Verbosity;
         if self.quiet {
@@ -48,6 +84,29 @@ impl GlobalArgs {
         } else {
             Verbosity::Normal
         }
+    }
+}
+
+impl Command {
+    /// The format, colour and verbosity this command prints with (defaults where it has none).
+    pub fn printer_settings(&self) -> (Format, ColorWhen, crate::printer::Verbosity) {
+        let output = match self {
+            Command::Scan(a) => &a.output,
+            Command::FixShebang(a) => &a.output,
+            Command::Fix(a) => &a.common.output,
+            Command::Mirrors(a) => &a.output,
+            Command::Rules { style } | Command::Explain { style, .. } => {
+                return (style.format, style.color, crate::printer::Verbosity::Normal);
+            }
+            Command::Completions { .. } => {
+                return (
+                    Format::Human,
+                    ColorWhen::Never,
+                    crate::printer::Verbosity::Normal,
+                );
+            }
+        };
+        (output.style.format, output.style.color, output.verbosity())
     }
 }
 
@@ -74,6 +133,9 @@ pub enum Command {
     /// environments (a conda envs/ folder) scans each of them. Problems of the machine rather
     /// than of one environment ($PYTHONHOME, the user's pip config and kernelspecs) are
     /// reported once, in their own section.
+    #[command(
+        after_help = "Examples:\n  pydoctor scan                         the active env, else every env on the machine\n  pydoctor scan ~/envs/qwen ~/proj/.venv  these environments\n  pydoctor scan /mnt/glusterfs/envs     every environment in a conda envs/ folder\n  pydoctor scan --all --format json | jq '.envs[].findings[].id'"
+    )]
     Scan(ScanArgs),
     /// Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to
     /// fix, 1 some left broken, 2 bad input.
@@ -82,14 +144,18 @@ pub enum Command {
     /// else python3, else python), keeping interpreter options. Lines that are too long for the
     /// kernel or have spaces get pip's /bin/sh trampoline. Writes are atomic (temp file +
     /// rename), keep mode bits, and never touch binaries, symlinks or healthy scripts.
-    #[command(name = "fix-shebang")]
+    #[command(
+        name = "fix-shebang",
+        after_help = "Examples:\n  pydoctor fix-shebang --dry-run ~/envs/qwen2   the repairs as a diff, nothing written\n  pydoctor fix-shebang ~/envs/qwen2             repair (the active env when no ENV)\n  pydoctor fix-shebang --relocatable .venv      survive the next move too\n  pydoctor fix-shebang --undo ~/envs/qwen2      put the last repair back"
+    )]
     FixShebang(FixShebangArgs),
-    /// Apply the fixes of what `scan` finds (with the same --select/--ignore and config):
-    /// interpreter lines, activate scripts' VIRTUAL_ENV, pyvenv.cfg's `command`, Jupyter
-    /// kernelspecs. Exit codes as fix-shebang.
+    /// Apply the fixes of what `scan` finds (with the same --select/--ignore and config). Exit
+    /// codes as fix-shebang.
     ///
-    /// Safe fixes restore what the tools wrote. --unsafe-fixes also relinks a venv whose base
-    /// interpreter is gone (PD110) and enables IPython's autoreload (PD119).
+    /// (The rules it fixes are listed here by `command()`, from the rules table.)
+    #[command(
+        after_help = "Examples:\n  pydoctor fix --dry-run ~/envs/qwen2   every safe fix as a diff, nothing written\n  pydoctor fix                          the active env ($VIRTUAL_ENV, $CONDA_PREFIX, ./.venv)\n  pydoctor fix --all --yes              every environment on the machine\n  pydoctor fix --unsafe-fixes .venv     also relink a venv whose base Python is gone"
+    )]
     Fix(FixArgs),
     /// Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when
     /// one or more is usable, 1 when none is, 2 bad input.
@@ -98,15 +164,35 @@ pub enum Command {
     /// mirror counts only if it answers 2xx with a real index page; latency covers the whole
     /// page; a mirror that lists an older newest version than another is stale and never the
     /// fastest. All mirrors are probed at once under one deadline.
+    ///
+    /// With no option it probes the built-in mirrors (PyPI, Aliyun, TUNA, USTC, ...) and those
+    /// of the config file, prints the table and writes nothing.
+    #[command(
+        after_help = "Examples:\n  pydoctor mirrors --fastest              rank them, name the fastest up-to-date one\n  pydoctor mirrors --apply --dry-run      the pip/uv config change the fastest would make\n  pydoctor mirrors --apply tuna           make TUNA pip's and uv's default index\n  pydoctor mirrors --revert               put the previous config files back"
+    )]
     Mirrors(MirrorsArgs),
-    /// List the rules pydoctor checks.
-    Rules,
+    /// List the rules pydoctor checks: id, name, severity, title and how each is fixed.
+    #[command(
+        after_help = "Examples:\n  pydoctor rules\n  pydoctor rules --format json | jq -r '.rules[] | select(.severity == \"error\") | .id'"
+    )]
+    Rules {
+        #[command(flatten)]
+        style: StyleArgs,
+    },
     /// Explain a rule: why it matters and how to fix it.
+    #[command(
+        after_help = "Examples:\n  pydoctor explain PD101\n  pydoctor explain activate-stale"
+    )]
     Explain {
         /// Rule id (PD101) or name (interpreter-missing).
         rule: String,
+        #[command(flatten)]
+        style: StyleArgs,
     },
     /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  pydoctor completions bash > ~/.local/share/bash-completion/completions/pydoctor\n  pydoctor completions fish > ~/.config/fish/completions/pydoctor.fish\n  pydoctor completions zsh > \"${fpath[1]}/_pydoctor\""
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -126,9 +212,12 @@ pub struct RuleArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Environments, or folders of environments.
+    /// Environments, or folders of environments. With none: the active environment, else
+    /// every environment on the machine (as --all).
     #[arg(value_name = "ENV")]
     pub envs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Skip the checks that use the network (probing the configured pip index).
     #[arg(long)]
     pub offline: bool,
@@ -156,9 +245,15 @@ pub struct FixShebangArgs {
     /// ($VIRTUAL_ENV, $CONDA_PREFIX, ./.venv, ./venv); never the whole machine unless --all.
     #[arg(value_name = "ENV")]
     pub envs: Vec<PathBuf>,
-    /// Fix every environment discovery finds on the machine.
+    /// Fix every environment discovery finds on the machine. On a terminal it first lists the
+    /// environments it would write to and asks.
     #[arg(long, conflicts_with = "envs")]
     pub all: bool,
+    /// With --all: do not ask before writing.
+    #[arg(long, short = 'y', requires = "all", conflicts_with = "envs")]
+    pub yes: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Show what would change as a unified diff; write nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
@@ -181,14 +276,15 @@ pub struct FixShebangArgs {
 pub struct FixArgs {
     #[command(flatten)]
     pub common: FixShebangArgs,
-    /// Also apply fixes that change behaviour: relink a venv whose base interpreter is gone
-    /// (PD110), enable IPython's autoreload (PD119).
+    /// Also apply fixes that change behaviour (listed in the description above).
     #[arg(long)]
     pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct MirrorsArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// End with the fastest usable, up-to-date mirror and the command that configures it.
     #[arg(long)]
     pub fastest: bool,

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use pydoctor::cli::Cli;
 use pydoctor::commands::{self, ExitStatus};
@@ -16,8 +16,12 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
-    let mut printer = Printer::new(cli.global.format, cli.global.color, cli.global.verbosity());
+    let cli = match Cli::from_arg_matches(&pydoctor::cli::command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let (format, color, verbosity) = cli.command.printer_settings();
+    let mut printer = Printer::new(format, color, verbosity);
     let status = match commands::run(&cli, &mut printer) {
         Ok(status) => status,
         Err(e) => {

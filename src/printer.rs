@@ -125,6 +125,23 @@ impl Printer {
         }
     }
 
+    /// Ask a yes/no question on the terminal (on stderr, the answer from stdin), after what was
+    /// printed so far. `None` when stdin or stderr is not a terminal: nobody to ask.
+    pub fn confirm(&mut self, question: &str) -> Option<bool> {
+        if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+            return None;
+        }
+        self.clear_progress();
+        let _ = self.out.flush();
+        let mut err = io::stderr().lock();
+        let _ = write!(err, "{question} [y/N] ");
+        let _ = err.flush();
+        drop(err);
+        let mut line = String::new();
+        io::stdin().read_line(&mut line).ok()?;
+        Some(matches!(line.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+    }
+
     /// A one-line progress message on a terminal, replaced by the next or by the report.
     pub fn progress(&mut self, msg: impl Display) {
         if self.progress {

@@ -302,3 +302,140 @@ fn a_closed_pipe_exits_quietly() {
         "{out}"
     );
 }
+
+/// Every man page clap_mangen makes from the command line, by file name (pydoctor.1,
+/// pydoctor-scan.1, ...).
+fn man_pages() -> Vec<(String, Vec<u8>)> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub, out);
+        }
+        let man = clap_mangen::Man::new(cmd.clone());
+        let mut page = Vec::new();
+        man.render(&mut page).unwrap();
+        out.push((man.get_filename(), page));
+    }
+    let mut cmd = pydoctor::cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pages = Vec::new();
+    walk(&cmd, &mut pages);
+    pages.sort();
+    pages
+}
+
+/// The checked-in man pages are what the command line says today
+/// (`PYDOCTOR_REGENERATE=1 cargo test --test cli man_pages` rewrites them), and `man -l`
+/// renders each with its examples.
+#[test]
+fn man_pages_are_current() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let pages = man_pages();
+    assert!(
+        pages.len() >= 8,
+        "{:?}",
+        pages.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
+    if std::env::var_os("PYDOCTOR_REGENERATE").is_some() {
+        fs::create_dir_all(&dir).unwrap();
+        for (name, page) in &pages {
+            fs::write(dir.join(name), page).unwrap();
+        }
+    }
+    let mut checked_in: Vec<String> = fs::read_dir(&dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    checked_in.sort();
+    let names: Vec<String> = pages.iter().map(|p| p.0.clone()).collect();
+    assert_eq!(
+        checked_in, names,
+        "man/ has other pages: regenerate (PYDOCTOR_REGENERATE=1)"
+    );
+    for (name, page) in &pages {
+        let on_disk = fs::read(dir.join(name)).unwrap_or_default();
+        assert!(
+            &on_disk == page,
+            "man/{name} is stale: PYDOCTOR_REGENERATE=1 cargo test --test cli man_pages"
+        );
+    }
+    if Command::new("man").arg("--version").output().is_err() {
+        eprintln!("note: no `man` here; rendering not checked");
+        return;
+    }
+    for (name, _) in &pages {
+        let text = sh(Command::new("man")
+            .arg("-l")
+            .arg(dir.join(name))
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "100"));
+        assert!(text.contains("Examples:"), "man -l man/{name}:\n{text}");
+    }
+    let top = sh(Command::new("man")
+        .arg("-l")
+        .arg(dir.join("pydoctor.1"))
+        .env("MANPAGER", "cat"));
+    for sub in ["pydoctor-scan(1)", "pydoctor-fix(1)", "pydoctor-mirrors(1)"] {
+        assert!(top.contains(sub), "{sub} not in\n{top}");
+    }
+}
+
+/// Every subcommand's help teaches by example, and each flag is offered only where it acts.
+#[test]
+fn help_has_examples_and_only_flags_that_act() {
+    let help = |args: &[&str]| {
+        let r = pydoctor(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        r.stdout
+    };
+    for sub in [
+        "scan",
+        "fix-shebang",
+        "fix",
+        "mirrors",
+        "rules",
+        "explain",
+        "completions",
+    ] {
+        let text = help(&[sub, "--help"]);
+        let examples = text
+            .split("Examples:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{sub} --help has no examples:\n{text}"));
+        let n = examples
+            .lines()
+            .filter(|l| l.trim_start().starts_with("pydoctor "))
+            .count();
+        assert!((2..=4).contains(&n), "{sub}: {n} examples\n{text}");
+    }
+    for (sub, absent) in [
+        ("rules", &["--quiet", "--verbose", "--config"][..]),
+        ("explain", &["--quiet", "--verbose", "--config"][..]),
+        (
+            "completions",
+            &["--format", "--color", "--quiet", "--verbose", "--config"][..],
+        ),
+        ("fix-shebang", &["--unsafe-fixes"][..]),
+    ] {
+        let text = help(&[sub, "--help"]);
+        for flag in absent {
+            assert!(!text.contains(flag), "{sub} --help offers {flag}:\n{text}");
+            let r = pydoctor([sub, flag]);
+            assert_eq!(r.code, 2, "{sub} {flag} accepted: {}", r.stdout);
+        }
+    }
+    // What no ENV means is said where it matters.
+    assert!(help(&["scan", "--help"]).contains("every environment on the machine"));
+    for sub in ["fix", "fix-shebang"] {
+        let text = help(&[sub, "--help"]);
+        assert!(
+            text.contains("the active environment") && text.contains("--all"),
+            "{text}"
+        );
+    }
+    // --yes only together with --all.
+    let r = pydoctor(["fix", "--yes", "/nonexistent"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--all"), "{}", r.stderr);
+}

@@ -27,6 +27,40 @@ fn check_python(p: &Path) -> Result<PathBuf> {
     }
 }
 
+/// `fix --all` on a terminal: name the environments it would write to and ask. True to go on
+/// (also when there is nothing to ask about, or no terminal to ask on).
+fn ask_before_fixing_all(
+    report: &engine::Report,
+    opts: &fix::Options,
+    printer: &mut Printer,
+) -> bool {
+    let to_fix: Vec<String> = report
+        .envs
+        .iter()
+        .filter(|r| fix::has_work(r, opts))
+        .map(|r| format!("  {}", r.env().root.display()))
+        .collect();
+    if to_fix.is_empty() {
+        return true;
+    }
+    const SHOWN: usize = 20;
+    let mut list = to_fix
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    if to_fix.len() > SHOWN {
+        list.push_str(&format!("\n  ... and {} more", to_fix.len() - SHOWN));
+    }
+    let question = format!(
+        "{list}\nfix these {} environments (of {} found)?",
+        to_fix.len(),
+        report.envs.len()
+    );
+    printer.confirm(&question).unwrap_or(true)
+}
+
 pub fn fix(
     cfg: &UserConfig,
     args: &FixShebangArgs,
@@ -70,6 +104,11 @@ pub fn fix(
         // Fixing needs no network checks.
         let report = engine::scan(&rules, resolved.envs, engine::ScanOptions { offline: true });
         errors.extend(report.errors.iter().cloned());
+        if args.all && !args.dry_run && !args.yes && !ask_before_fixing_all(&report, &opts, printer)
+        {
+            printer.note("nothing was written");
+            return Ok(ExitStatus::Success);
+        }
         for (i, r) in report.envs.iter().enumerate() {
             printer.progress(format!("fixing {}/{}...", i + 1, report.envs.len()));
             match fix::fix_env(r, &opts) {

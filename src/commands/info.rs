@@ -2,10 +2,8 @@
 //! knows, printed.
 
 use anyhow::Result;
-use clap::CommandFactory;
 
 use super::ExitStatus;
-use crate::cli::Cli;
 use crate::error::BadInput;
 use crate::printer::Printer;
 use crate::report;
@@ -35,7 +33,7 @@ pub fn explain(key: &str, printer: &mut Printer) -> Result<ExitStatus> {
 }
 
 pub fn completions(shell: clap_complete::Shell, printer: &mut Printer) -> Result<ExitStatus> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     clap_complete::generate(shell, &mut cmd, "pydoctor", printer.out());
     Ok(ExitStatus::Success)
 }

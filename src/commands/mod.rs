@@ -38,13 +38,13 @@ impl From<ExitStatus> for ExitCode {
 
 pub fn run(cli: &Cli, printer: &mut Printer) -> Result<ExitStatus> {
     match &cli.command {
-        Command::Scan(a) => scan::scan(&config::load(cli.global.config.as_deref())?, a, printer),
+        Command::Scan(a) => scan::scan(&config::load(a.output.config.as_deref())?, a, printer),
         Command::FixShebang(a) => {
-            let cfg = config::load(cli.global.config.as_deref())?;
+            let cfg = config::load(a.output.config.as_deref())?;
             fix::fix(&cfg, a, false, crate::fix::Scope::Shebangs, printer)
         }
         Command::Fix(a) => {
-            let cfg = config::load(cli.global.config.as_deref())?;
+            let cfg = config::load(a.common.output.config.as_deref())?;
             fix::fix(
                 &cfg,
                 &a.common,
@@ -54,10 +54,10 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> Result<ExitStatus> {
             )
         }
         Command::Mirrors(a) => {
-            mirrors::mirrors(&config::load(cli.global.config.as_deref())?, a, printer)
+            mirrors::mirrors(&config::load(a.output.config.as_deref())?, a, printer)
         }
-        Command::Rules => info::rules(printer),
-        Command::Explain { rule } => info::explain(rule, printer),
+        Command::Rules { .. } => info::rules(printer),
+        Command::Explain { rule, .. } => info::explain(rule, printer),
         Command::Completions { shell } => info::completions(*shell, printer),
     }
 }

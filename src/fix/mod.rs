@@ -169,6 +169,15 @@ fn decide<'a>(f: &'a Finding, opts: &Options) -> Result<Option<&'a FixAction>, S
     }
 }
 
+/// Whether `opts` would write anything in this environment (for asking before a fix of many).
+pub fn has_work(report: &EnvReport, opts: &Options) -> bool {
+    (opts.style == Style::Relocatable && opts.scope == Scope::AllRules)
+        || report
+            .findings
+            .iter()
+            .any(|f| matches!(decide(f, opts), Ok(Some(_))))
+}
+
 /// Apply the fixes of one scanned environment's findings that `opts` selects. Every file is
 /// reached from the environment's root without symlinks.
 pub fn fix_env(report: &EnvReport, opts: &Options) -> Result<EnvFix> {
