@@ -4,7 +4,7 @@
 //! ignore = ["PD106"]                 # rule ids or names never reported
 //! env-roots = ["/mnt/glusterfs/envs"] # extra folders for machine-wide discovery
 //! [severity]
-//! PD103 = "error"                    # override a rule's severity
+//! PD106 = "error"                    # override a rule's severity
 //! [[mirror]]                          # extra package indexes for `pydoctor mirrors`
 //! name = "campus"
 //! url = "https://pypi.example.edu/simple"

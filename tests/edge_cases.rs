@@ -407,10 +407,14 @@ fn copied_env_whose_original_still_exists() {
         "json".as_ref(),
         b.as_os_str(),
     ]);
-    assert_eq!(scan.code, 0, "warnings only");
+    // The copied-env trap is an error: the copy's pip installs into the original.
+    assert_eq!(scan.code, 1, "{}", scan.stdout);
     let f = &scan.json()["envs"][0]["findings"];
     assert!(
-        f.as_array().unwrap().iter().any(|x| x["rule"] == "PD103"),
+        f.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["rule"] == "PD103" && x["severity"] == "error"),
         "{f:#}"
     );
 
