@@ -615,3 +615,66 @@ fn read_only_config() {
     );
     assert_eq!(fs::read(&pip_conf).unwrap(), before);
 }
+
+/// `--apply NAME` checks that one mirror only (a hanging other mirror costs nothing), writes
+/// it without advising to run what was just run, and refuses a mirror that does not answer.
+#[test]
+fn apply_named_probes_only_that_mirror() {
+    let home = tempdir();
+    let h = home.path();
+    let good = index(0, false);
+    let hang = serve(Behavior::Hang);
+    let closed = closed_port_url();
+    let mirrors = [
+        ("good", good.url.as_str()),
+        ("hang", hang.url.as_str()),
+        ("dead", closed.as_str()),
+    ];
+    let (r, took) = run(
+        h,
+        &args(&["mirrors", "--timeout", "8", "--apply", "good"], &mirrors),
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        took < Duration::from_secs(4),
+        "waited on the others: {took:?}"
+    );
+    assert!(!r.stdout.contains("hang"), "{}", r.stdout);
+    assert!(r.stdout.contains("applying: good"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("--apply"),
+        "advises what it just did:\n{}",
+        r.stdout
+    );
+    let pip_conf = h.join(".config/pip/pip.conf");
+    assert!(fs::read_to_string(&pip_conf).unwrap().contains(&good.url));
+
+    let before = fs::read(&pip_conf).unwrap();
+    let (dead, _) = run(h, &args(&["mirrors", "--apply", "dead"], &mirrors));
+    assert_eq!(dead.code, 2, "{}{}", dead.stdout, dead.stderr);
+    assert!(dead.stderr.contains("does not answer"), "{}", dead.stderr);
+    assert_eq!(fs::read(&pip_conf).unwrap(), before, "nothing written");
+}
+
+/// `-q` prints only the mirrors with a problem and a one-line count.
+#[test]
+fn quiet_prints_problems_and_a_count() {
+    let home = tempdir();
+    let good = index(0, false);
+    let closed = closed_port_url();
+    let mirrors = [("good", good.url.as_str()), ("dead", closed.as_str())];
+    let (r, _) = run(
+        home.path(),
+        &args(&["mirrors", "-q", "--timeout", "3"], &mirrors),
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("dead"), "{}", r.stdout);
+    assert!(!r.stdout.contains("good"), "{}", r.stdout);
+    assert!(r.stdout.contains("1 of 2 mirrors usable"), "{}", r.stdout);
+    let (full, _) = run(home.path(), &args(&["mirrors", "--timeout", "3"], &mirrors));
+    assert!(
+        full.stdout.contains("good") && full.stdout.contains("dead"),
+        "{}",
+        full.stdout
+    );
+}

@@ -34,7 +34,7 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         }
         return Ok(ExitStatus::Success);
     }
-    let list = mirror_list(cfg, args)?;
+    let mut list = mirror_list(cfg, args)?;
     let named = match args.apply.as_deref() {
         Some(name) if !name.is_empty() => Some(
             list.iter()
@@ -47,18 +47,23 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         ),
         _ => None,
     };
+    // A named mirror is checked alone: the others' answers would decide nothing.
+    if let Some(m) = &named {
+        list = vec![m.clone()];
+    }
     let opts = mirrors::probe::Options {
         packages: args.package.clone(),
         timeout: std::time::Duration::from_secs_f64(args.timeout),
         samples: args.samples as usize,
         ..Default::default()
     };
-    printer.progress(format!(
-        "probing {} mirrors (at most {:.1} s)...",
-        list.len(),
-        args.timeout
-    ));
-    let mut probes = mirrors::probe::probe_all(&list, &opts)?;
+    let total = list.len();
+    let mut probes = mirrors::probe::probe_all(&list, &opts, &mut |answered, left| {
+        printer.progress(format!(
+            "probing {total} mirrors: {answered} answered, {:.1} s left",
+            left.as_secs_f64()
+        ));
+    })?;
     let mut fastest = mirrors::rank::rank(&mut probes);
     if args.download && fastest.is_some() {
         printer.progress("downloading from the best mirrors...");
@@ -68,7 +73,18 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
     let usable = probes.iter().any(|p| p.ok);
 
     let to_apply = match (&args.apply, named) {
-        (Some(_), Some(m)) => Some(m.url),
+        (Some(_), Some(m)) => match probes.first() {
+            Some(p) if p.ok => Some(m.url),
+            p => {
+                let why = p.and_then(|p| p.error.clone()).unwrap_or_default();
+                return Err(BadInput::new(format!(
+                    "--apply {}: {} does not answer as a package index ({why}); nothing written",
+                    m.name, m.url
+                ))
+                .hint("`pydoctor mirrors -v` shows why; --timeout gives slow links more time")
+                .into());
+            }
+        },
         (Some(_), None) => match &fastest {
             Some(f) => probes.iter().find(|p| &p.name == f).map(|p| p.url.clone()),
             None => return Err(anyhow::anyhow!("no usable, up-to-date mirror to apply")),
@@ -96,13 +112,14 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
     } else {
         let v = printer.verbosity();
         let out = printer.out();
-        report::human::mirrors(
-            out,
-            &probes,
-            fastest.as_deref(),
-            args.fastest || args.apply.is_some(),
-            v,
-        )?;
+        let ending = if to_apply.is_some() {
+            report::human::MirrorsEnding::Applying
+        } else if args.fastest {
+            report::human::MirrorsEnding::Fastest
+        } else {
+            report::human::MirrorsEnding::Summary
+        };
+        report::human::mirrors(out, &probes, fastest.as_deref(), ending, v)?;
         if to_apply.is_some() {
             writeln!(out)?;
             report::human::config_changes(out, &changes, args.dry_run, "updated")?;

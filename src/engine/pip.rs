@@ -134,7 +134,7 @@ pub fn probe_urls<'a>(urls: impl Iterator<Item = &'a str>) -> BTreeMap<String, S
         timeout: Duration::from_secs(4),
         ..Default::default()
     };
-    let Ok(probes) = probe::probe_all(&list, &opts) else {
+    let Ok(probes) = probe::probe_all(&list, &opts, &mut |_, _| {}) else {
         return BTreeMap::new();
     };
     probes

@@ -310,8 +310,13 @@ fn client_builder() -> reqwest::ClientBuilder {
 }
 
 /// Probe every mirror concurrently; returns one result per mirror, in input order. Nothing
-/// takes longer than `opts.timeout` in all.
-pub fn probe_all(mirrors: &[Mirror], opts: &Options) -> anyhow::Result<Vec<Probe>> {
+/// takes longer than `opts.timeout` in all. `progress(answered, left)` is called as answers
+/// arrive and every tenth of a second with the time left to the deadline.
+pub fn probe_all(
+    mirrors: &[Mirror],
+    opts: &Options,
+    progress: &mut dyn FnMut(usize, Duration),
+) -> anyhow::Result<Vec<Probe>> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -358,10 +363,24 @@ pub fn probe_all(mirrors: &[Mirror], opts: &Options) -> anyhow::Result<Vec<Probe
             });
         }
         let mut out: Vec<Option<Probe>> = vec![None; mirrors.len()];
-        while let Some(joined) = set.join_next().await {
-            if let Ok((i, p)) = joined {
-                out[i] = Some(p);
+        let mut answered = 0;
+        let mut tick = tokio::time::interval(Duration::from_millis(100));
+        loop {
+            tokio::select! {
+                joined = set.join_next() => match joined {
+                    Some(Ok((i, p))) => {
+                        out[i] = Some(p);
+                        answered += 1;
+                    }
+                    Some(Err(_)) => answered += 1,
+                    None => break,
+                },
+                _ = tick.tick() => {}
             }
+            progress(
+                answered,
+                deadline.saturating_duration_since(tokio::time::Instant::now()),
+            );
         }
         Ok(out.into_iter().flatten().collect())
     })

@@ -301,7 +301,7 @@ pub fn mirrors(
     w: &mut dyn Write,
     probes: &[crate::mirrors::probe::Probe],
     fastest: Option<&str>,
-    show_fastest: bool,
+    ending: MirrorsEnding,
     v: Verbosity,
 ) -> io::Result<()> {
     let name_w = probes
@@ -310,12 +310,19 @@ pub fn mirrors(
         .max()
         .unwrap_or(4)
         .max(4);
-    writeln!(
-        w,
-        "{BOLD}{:<name_w$}  {:<13} {:>9}  {:<10} url{BOLD:#}",
-        "name", "status", "latency", "newest"
-    )?;
-    for p in probes {
+    // -q: only the mirrors with a problem, then the ending.
+    let shown: Vec<_> = probes
+        .iter()
+        .filter(|p| v != Verbosity::Quiet || !p.ok || p.stale)
+        .collect();
+    if !shown.is_empty() {
+        writeln!(
+            w,
+            "{BOLD}{:<name_w$}  {:<13} {:>9}  {:<10} url{BOLD:#}",
+            "name", "status", "latency", "newest"
+        )?;
+    }
+    for p in shown {
         let (status, st) = match (&p.error, p.stale) {
             (Some(e), _) => (e.clone(), sev_style(Severity::Error)),
             (None, true) => ("stale".to_string(), sev_style(Severity::Warning)),
@@ -350,26 +357,47 @@ pub fn mirrors(
             writeln!(w, "{:<name_w$}  {DIM}{d}{DIM:#}", "")?;
         }
     }
-    if show_fastest {
-        match fastest.and_then(|f| probes.iter().find(|p| p.name == f)) {
-            Some(p) => {
-                writeln!(w)?;
-                writeln!(w, "{GREEN}fastest{GREEN:#}: {} ({})", p.name, p.url)?;
-                writeln!(
-                    w,
-                    "  configure pip and uv: pydoctor mirrors --apply {}",
-                    p.name
-                )?;
-                writeln!(
-                    w,
-                    "  or for pip alone:     pip config --user set global.index-url {}",
-                    p.url
-                )?;
-            }
-            None => writeln!(w, "\nno usable, up-to-date mirror")?,
+    let best = fastest.and_then(|f| probes.iter().find(|p| p.name == f));
+    match (ending, best) {
+        (MirrorsEnding::Summary, _) if v != Verbosity::Quiet => {}
+        (MirrorsEnding::Summary, _) => {
+            let usable = probes.iter().filter(|p| p.ok && !p.stale).count();
+            writeln!(
+                w,
+                "{usable} of {} mirrors usable and up to date",
+                probes.len()
+            )?;
+        }
+        (_, None) => writeln!(w, "\nno usable, up-to-date mirror")?,
+        (MirrorsEnding::Applying, Some(p)) => {
+            writeln!(w, "\n{GREEN}applying{GREEN:#}: {} ({})", p.name, p.url)?;
+        }
+        (MirrorsEnding::Fastest, Some(p)) => {
+            writeln!(w, "\n{GREEN}fastest{GREEN:#}: {} ({})", p.name, p.url)?;
+            writeln!(
+                w,
+                "  configure pip and uv: pydoctor mirrors --apply {}",
+                p.name
+            )?;
+            writeln!(
+                w,
+                "  or for pip alone:     pip config --user set global.index-url {}",
+                p.url
+            )?;
         }
     }
     Ok(())
+}
+
+/// How the mirror table ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MirrorsEnding {
+    /// Nothing more (with -q: a one-line count).
+    Summary,
+    /// The fastest, and how to configure it.
+    Fastest,
+    /// The mirror being written into the config (no advice to do what is being done).
+    Applying,
 }
 
 /// Config files written (or, with --dry-run, the diffs that would be written).
