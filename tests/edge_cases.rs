@@ -610,10 +610,20 @@ fn undo_puts_back_exactly_what_fix_changed() {
         new.as_os_str(),
     ]);
     assert!(dry.stdout.contains("+#!/"), "{}", dry.stdout);
+    assert!(dry.stdout.contains("would restore"), "{}", dry.stdout);
     assert_ne!(bytes("bin/tool"), before[0], "dry run wrote");
 
     let undo = pydoctor(["fix".as_ref(), "--undo".as_ref(), new.as_os_str()]);
     assert_eq!(undo.code, 0, "{}{}", undo.stdout, undo.stderr);
+    // Said as what it is: a restore, not a fix "fixed -> as before the fix".
+    assert!(
+        undo.stdout
+            .contains("as they were before pydoctor's last fix")
+            && !undo.stdout.contains("fixed"),
+        "{}",
+        undo.stdout
+    );
+    assert!(!undo.stderr.contains("--undo puts"), "{}", undo.stderr);
     let after: Vec<Vec<u8>> = files.iter().map(|f| bytes(f)).collect();
     assert_eq!(after, before, "undo restores every byte");
     let mode = fs::metadata(new.join("bin/tool"))
@@ -626,4 +636,5 @@ fn undo_puts_back_exactly_what_fix_changed() {
     let again = pydoctor(["fix".as_ref(), "--undo".as_ref(), new.as_os_str()]);
     assert_eq!(again.code, 0);
     assert!(again.stderr.contains("no undo journal"), "{}", again.stderr);
+    assert!(again.stdout.contains("nothing to undo"), "{}", again.stdout);
 }

@@ -55,6 +55,8 @@ pub struct EnvFix {
     /// `None`: the user's files (kernelspecs, IPython profile) that machine findings name.
     pub env: Option<Env>,
     pub dry_run: bool,
+    /// This was `--undo`: the changes put back an earlier fix.
+    pub undo: bool,
     pub changed: Vec<Changed>,
     /// Problems deliberately left alone, with the reason.
     pub skipped: Vec<NotDone>,
@@ -70,6 +72,7 @@ impl EnvFix {
         EnvFix {
             env,
             dry_run,
+            undo: false,
             changed: Vec::new(),
             skipped: Vec::new(),
             failed: Vec::new(),
@@ -285,6 +288,7 @@ fn apply(fix: &mut EnvFix, planned: Vec<Planned>, dry_run: bool, journal: Option
 pub fn undo_env(env: Env, dry_run: bool) -> Result<EnvFix> {
     let root = env.root.clone();
     let mut fix = EnvFix::new(Some(env), dry_run);
+    fix.undo = true;
     let tree =
         Tree::open(&root).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
     let no_journal = "no undo journal: pydoctor has not changed this environment";
@@ -308,8 +312,8 @@ pub fn undo_env(env: Env, dry_run: bool) -> Result<EnvFix> {
         match e {
             Ok(job) => planned.push(Planned {
                 job,
-                from: "fixed".into(),
-                to: "as before the fix".into(),
+                from: "after pydoctor's fix".into(),
+                to: "before pydoctor's fix".into(),
             }),
             Err((path, reason)) => fix.skip(&path, reason),
         }

@@ -198,7 +198,12 @@ pub fn fix_env(w: &mut dyn Write, f: &EnvFix, v: Verbosity) -> io::Result<()> {
             "{BOLD}this machine{BOLD:#} {DIM}(the user's files){DIM:#}"
         )?,
     }
-    let verb = if f.dry_run { "would fix" } else { "fixed" };
+    let verb = match (f.undo, f.dry_run) {
+        (false, true) => "would fix",
+        (false, false) => "fixed",
+        (true, true) => "would restore",
+        (true, false) => "restored",
+    };
     // Group changes by (from, to).
     let mut groups: Vec<(&str, &str, Vec<String>)> = Vec::new();
     for c in &f.changed {
@@ -223,11 +228,19 @@ pub fn fix_env(w: &mut dyn Write, f: &EnvFix, v: Verbosity) -> io::Result<()> {
         if files.len() > shown {
             list.push_str(&format!(", and {} more", files.len() - shown));
         }
-        writeln!(
-            w,
-            "  {GREEN}{verb}{GREEN:#} {}: {from} -> {to}",
-            plural(files.len(), "file", "files")
-        )?;
+        if f.undo {
+            writeln!(
+                w,
+                "  {GREEN}{verb}{GREEN:#} {} as they were before pydoctor's last fix",
+                plural(files.len(), "file", "files")
+            )?;
+        } else {
+            writeln!(
+                w,
+                "  {GREEN}{verb}{GREEN:#} {}: {from} -> {to}",
+                plural(files.len(), "file", "files")
+            )?;
+        }
         writeln!(w, "      {list}")?;
     }
     for s in &f.skipped {
@@ -249,7 +262,12 @@ pub fn fix_env(w: &mut dyn Write, f: &EnvFix, v: Verbosity) -> io::Result<()> {
         )?;
     }
     if f.changed.is_empty() && f.skipped.is_empty() && f.failed.is_empty() {
-        writeln!(w, "  {GREEN}ok{GREEN:#}: nothing to fix")?;
+        let nothing = if f.undo {
+            "nothing to undo"
+        } else {
+            "nothing to fix"
+        };
+        writeln!(w, "  {GREEN}ok{GREEN:#}: {nothing}")?;
     }
     if f.stale_temps_removed > 0 {
         writeln!(

@@ -166,6 +166,7 @@ struct FixEnvDoc<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<EnvKind>,
     dry_run: bool,
+    undo: bool,
     changed: Vec<ChangedDoc<'a>>,
     skipped: Vec<NotDoneDoc<'a>>,
     failed: Vec<FailedDoc<'a>>,
@@ -186,6 +187,7 @@ fn fix_env(f: &EnvFix) -> FixEnvDoc<'_> {
         path: f.env.as_ref().map(|e| lossy(&e.root)),
         kind: f.env.as_ref().map(|e| e.kind),
         dry_run: f.dry_run,
+        undo: f.undo,
         changed: f
             .changed
             .iter()
