@@ -248,8 +248,9 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
         })
         .collect();
     let relink_base = match &own_python {
-        OwnPython::Dangling { .. } => crate::env::base::major_minor(&env)
-            .and_then(|mm| crate::env::base::installed(&mm).into_iter().next()),
+        OwnPython::Dangling { .. } => crate::env::base::major_minor(&env).and_then(|mm| {
+            crate::env::base::choose(env.version.as_deref(), crate::env::base::installed(&mm))
+        }),
         _ => None,
     };
     let mut facts = Facts {

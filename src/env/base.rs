@@ -14,9 +14,9 @@ pub fn major_minor(env: &Env) -> Option<String> {
     Some(format!("{}.{}", parts.next()?, parts.next()?))
 }
 
-/// Installed interpreters named `pythonX.Y`: on PATH, pyenv versions, uv-managed pythons.
-/// Each is checked by running it.
-pub fn installed(mm: &str) -> Vec<PathBuf> {
+/// Installed interpreters named `pythonX.Y` (on PATH, pyenv versions, uv-managed pythons), each
+/// with the full version it reports when run.
+pub fn installed(mm: &str) -> Vec<(PathBuf, String)> {
     let name = format!("python{mm}");
     let mut out: Vec<PathBuf> = which::which_all(&name)
         .map(|i| i.collect())
@@ -41,18 +41,94 @@ pub fn installed(mm: &str) -> Vec<PathBuf> {
             .filter(|p| p.is_file())
             .collect();
         found.sort();
-        found.reverse(); // newest patch release first
         out.extend(found);
     }
     out.retain(|p| !p.to_string_lossy().contains("/shims/"));
+    let prefix = format!("{mm}.");
     out.into_iter()
-        .filter(|p| {
-            Command::new(p)
-                .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        .filter_map(|p| {
+            let o = Command::new(&p)
+                .args(["-c", "import platform; print(platform.python_version())"])
                 .output()
-                .is_ok_and(|o| {
-                    o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == mm
-                })
+                .ok()?;
+            let v = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+            (o.status.success() && v.starts_with(&prefix)).then_some((p, v))
         })
         .collect()
+}
+
+/// The interpreter to relink an environment of version `wanted` (pyvenv.cfg's, e.g. 3.11.7)
+/// to (virtualenv writes it as 3.11.7.final.0): the exact version when installed, else the newest patch release of the same X.Y; among
+/// equals, the first found (PATH before pyenv before uv).
+pub fn choose(wanted: Option<&str>, candidates: Vec<(PathBuf, String)>) -> Option<PathBuf> {
+    if let Some(w) = wanted
+        && let Some(i) = candidates
+            .iter()
+            .position(|(_, v)| w == v || w.starts_with(&format!("{v}.")))
+    {
+        return Some(candidates[i].0.clone());
+    }
+    let patch = |v: &str| {
+        v.split('.')
+            .nth(2)
+            .map(|p| {
+                p.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .and_then(|d| d.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let best = candidates.iter().map(|(_, v)| patch(v)).max()?;
+    candidates
+        .into_iter()
+        .find(|(_, v)| patch(v) == best)
+        .map(|(p, _)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(list: &[(&str, &str)]) -> Vec<(PathBuf, String)> {
+        list.iter()
+            .map(|(p, v)| (PathBuf::from(p), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn exact_version_first_then_newest_patch() {
+        let found = c(&[
+            ("/usr/bin/python3.11", "3.11.2"),
+            ("/h/.pyenv/versions/3.11.10/bin/python3.11", "3.11.10"),
+            ("/h/.pyenv/versions/3.11.7/bin/python3.11", "3.11.7"),
+        ]);
+        assert_eq!(
+            choose(Some("3.11.7"), found.clone()),
+            Some(PathBuf::from("/h/.pyenv/versions/3.11.7/bin/python3.11"))
+        );
+        assert_eq!(
+            choose(Some("3.11.7.final.0"), found.clone()),
+            Some(PathBuf::from("/h/.pyenv/versions/3.11.7/bin/python3.11"))
+        );
+        // Not installed: the newest patch (10 > 7 > 2, numerically, not as text).
+        assert_eq!(
+            choose(Some("3.11.5"), found.clone()),
+            Some(PathBuf::from("/h/.pyenv/versions/3.11.10/bin/python3.11"))
+        );
+        assert_eq!(
+            choose(None, found),
+            Some(PathBuf::from("/h/.pyenv/versions/3.11.10/bin/python3.11"))
+        );
+        // Equal versions: the first found (PATH) wins; nothing found, nothing chosen.
+        let twins = c(&[("/a/python3.12", "3.12.1"), ("/b/python3.12", "3.12.1")]);
+        assert_eq!(
+            choose(Some("3.12.0"), twins),
+            Some(PathBuf::from("/a/python3.12"))
+        );
+        assert_eq!(choose(Some("3.12.0"), Vec::new()), None);
+        // A pre-release counts by its patch number.
+        let pre = c(&[("/a/python3.13", "3.13.0rc2"), ("/b/python3.13", "3.13.1")]);
+        assert_eq!(choose(None, pre), Some(PathBuf::from("/b/python3.13")));
+    }
 }
