@@ -5,6 +5,9 @@
 
 use std::fmt::Display;
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -142,6 +145,20 @@ impl Printer {
         Some(matches!(line.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
     }
 
+    /// A progress count for work done on many threads ("scanning 12/300 environments"), shown
+    /// like [`Printer::progress`] and cleared before the report.
+    pub fn counter(&mut self, label: &str, total: usize, unit: &str) -> Counter {
+        self.progress_shown |= self.progress;
+        Counter {
+            label: label.to_owned(),
+            unit: unit.to_owned(),
+            total,
+            done: AtomicUsize::new(0),
+            enabled: self.progress,
+            last: Mutex::new(None),
+        }
+    }
+
     /// A one-line progress message on a terminal, replaced by the next or by the report.
     pub fn progress(&mut self, msg: impl Display) {
         if self.progress {
@@ -173,5 +190,40 @@ impl Printer {
             writeln!(err, "{style}{label}{style:#}: {msg}")?;
         }
         Ok(())
+    }
+}
+
+/// A count of finished items, safe to bump from worker threads. On a terminal it redraws its
+/// line at most ten times a second (and at the last item); elsewhere it does nothing.
+pub struct Counter {
+    label: String,
+    unit: String,
+    total: usize,
+    done: AtomicUsize,
+    enabled: bool,
+    last: Mutex<Option<Instant>>,
+}
+
+impl Counter {
+    pub fn tick(&self) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if !self.enabled {
+            return;
+        }
+        // A busy lock means another thread is drawing: skip, the next tick will.
+        let Ok(mut last) = self.last.try_lock() else {
+            return;
+        };
+        let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
+        if due || n == self.total {
+            *last = Some(Instant::now());
+            let _ = write!(
+                io::stderr(),
+                "\r\x1b[2K{} {n}/{} {}",
+                self.label,
+                self.total,
+                self.unit
+            );
+        }
     }
 }

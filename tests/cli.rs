@@ -3,6 +3,7 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -438,4 +439,64 @@ fn help_has_examples_and_only_flags_that_act() {
     let r = pydoctor(["fix", "--yes", "/nonexistent"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--all"), "{}", r.stderr);
+}
+
+/// Progress is drawn on a terminal only (here a pseudo-terminal made by `script`), on stderr,
+/// and never reaches a pipe or a JSON document.
+#[test]
+fn progress_on_a_terminal_only() {
+    let tmp = tempdir();
+    let envs = tmp.path().join("envs");
+    for name in ["a", "b"] {
+        make_venv(Path::new("python3"), &envs.join(name), false);
+    }
+    let piped = pydoctor(["scan".as_ref(), "--offline".as_ref(), envs.as_os_str()]);
+    assert_eq!(piped.code, 0, "{}{}", piped.stdout, piped.stderr);
+    assert!(!piped.stderr.contains('\x1b') && !piped.stdout.contains('\x1b'));
+    let json = pydoctor([
+        "scan".as_ref(),
+        "--offline".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        envs.as_os_str(),
+    ]);
+    assert!(!json.stderr.contains("scanning"), "{}", json.stderr);
+
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("PYDOCTOR_REQUIRE_TOOLS").is_none(),
+            "script (util-linux) is missing"
+        );
+        eprintln!("note: no `script` here to make a terminal; skipping the terminal half");
+        return;
+    }
+    let inner = format!(
+        "{} scan --offline {} 2>{}",
+        env!("CARGO_BIN_EXE_pydoctor"),
+        envs.display(),
+        tmp.path().join("err").display()
+    );
+    let out = hermetic(&mut Command::new("script"))
+        .args(["-qec", &inner, "/dev/null"])
+        .output()
+        .unwrap();
+    // stderr was redirected to a file, so it is not a terminal: no progress there either.
+    let err = fs::read_to_string(tmp.path().join("err")).unwrap();
+    assert!(!err.contains("scanning"), "{err}");
+    let inner = format!(
+        "{} scan --offline {} >/dev/null",
+        env!("CARGO_BIN_EXE_pydoctor"),
+        envs.display()
+    );
+    let out2 = hermetic(&mut Command::new("script"))
+        .args(["-qec", &inner, "/dev/null"])
+        .output()
+        .unwrap();
+    let tty = String::from_utf8_lossy(&out2.stdout);
+    assert!(tty.contains("scanning 2/2 environments"), "{tty:?}");
+    assert!(
+        tty.contains("\r\x1b[2K"),
+        "the line is cleared before the report: {tty:?}"
+    );
+    assert!(out.status.success() && out2.status.success());
 }

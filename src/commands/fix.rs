@@ -70,6 +70,9 @@ pub fn fix(
 ) -> Result<ExitStatus> {
     let python = args.python.as_deref().map(check_python).transpose()?;
     let rules = config::effective_rules(cfg, &args.rules.select, &args.rules.ignore)?;
+    if args.all {
+        printer.progress("looking for environments...");
+    }
     let resolved = env::resolve(&args.envs, args.all, &cfg.env_roots, WhenNone::AskForAll)?;
     print_discovery(&resolved, printer);
     let mut errors = resolved.errors.clone();
@@ -98,11 +101,14 @@ pub fn fix(
             scope,
             unsafe_fixes,
         };
-        if resolved.envs.len() > 1 {
-            printer.progress(format!("scanning {} environments...", resolved.envs.len()));
-        }
         // Fixing needs no network checks.
-        let report = engine::scan(&rules, resolved.envs, engine::ScanOptions { offline: true });
+        let counter = printer.counter("scanning", resolved.envs.len(), "environments");
+        let report = engine::scan(
+            &rules,
+            resolved.envs,
+            engine::ScanOptions { offline: true },
+            &|| counter.tick(),
+        );
         errors.extend(report.errors.iter().cloned());
         if args.all && !args.dry_run && !args.yes && !ask_before_fixing_all(&report, &opts, printer)
         {

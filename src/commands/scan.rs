@@ -12,15 +12,16 @@ use crate::report;
 
 pub fn scan(cfg: &UserConfig, args: &ScanArgs, printer: &mut Printer) -> Result<ExitStatus> {
     let rules = config::effective_rules(cfg, &args.rules.select, &args.rules.ignore)?;
+    if args.envs.is_empty() {
+        printer.progress("looking for environments...");
+    }
     let resolved = env::resolve(&args.envs, args.all, &cfg.env_roots, WhenNone::Discover)?;
     print_discovery(&resolved, printer);
-    if resolved.envs.len() > 1 {
-        printer.progress(format!("scanning {} environments...", resolved.envs.len()));
-    }
     let opts = engine::ScanOptions {
         offline: args.offline,
     };
-    let mut report = engine::scan(&rules, resolved.envs, opts);
+    let counter = printer.counter("scanning", resolved.envs.len(), "environments");
+    let mut report = engine::scan(&rules, resolved.envs, opts, &|| counter.tick());
     let mut errors = resolved.errors;
     errors.append(&mut report.errors);
     report.errors = errors;

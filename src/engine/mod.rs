@@ -147,7 +147,13 @@ pub struct ScanOptions {
 
 /// Scan several environments in parallel (results keep the input order), then the machine.
 /// Configured pip indexes are probed once for all, unless offline.
-pub fn scan(rules: &[Arc<Rule>], envs: Vec<Env>, opts: ScanOptions) -> Report {
+/// `done` is called once per environment as its scan finishes (from worker threads).
+pub fn scan(
+    rules: &[Arc<Rule>],
+    envs: Vec<Env>,
+    opts: ScanOptions,
+    done: &(dyn Fn() + Sync),
+) -> Report {
     let mut site: Vec<Vec<pip::PipIndex>> = envs
         .iter()
         .map(|e| pip::configured(Some(&e.root)))
@@ -170,7 +176,11 @@ pub fn scan(rules: &[Arc<Rule>], envs: Vec<Env>, opts: ScanOptions) -> Report {
     let results: Vec<Result<EnvReport>> = envs
         .into_par_iter()
         .zip(site)
-        .map(|(env, pip)| Ok(evaluate(rules, facts::gather(env, pip)?)))
+        .map(|(env, pip)| {
+            let r = facts::gather(env, pip).map(|f| evaluate(rules, f));
+            done();
+            r
+        })
         .collect();
     let mut report = Report::default();
     for (path, r) in roots.into_iter().zip(results) {
