@@ -167,6 +167,26 @@ fn rules_and_explain() {
     for id in ["PD101", "PD103", "PD104", "PD105", "PD110", "PD112"] {
         assert!(r.stdout.contains(id), "{id}");
     }
+    // Columns line up, also in colour (escape codes must not count towards the width).
+    for color in ["never", "always"] {
+        let r = pydoctor(["rules", "--color", color]);
+        let title_at: Vec<usize> = strip_ansi(&r.stdout)
+            .lines()
+            .map(|l| {
+                let (at, word) = ["error", "warning", "info"]
+                    .iter()
+                    .find_map(|s| l.find(&format!(" {s} ")).map(|i| (i + 1, *s)))
+                    .unwrap_or_else(|| panic!("no severity in {l:?}"));
+                let after = at + word.len();
+                after + l[after..].find(|c: char| c != ' ').unwrap()
+            })
+            .collect();
+        assert!(
+            title_at.windows(2).all(|w| w[0] == w[1]),
+            "--color {color}: titles start at {title_at:?}\n{}",
+            r.stdout
+        );
+    }
     let j = pydoctor(["rules", "--format", "json"]);
     assert!(j.json()["rules"].as_array().unwrap().len() >= 13);
     let e = pydoctor(["explain", "interpreter-missing"]);
@@ -499,4 +519,22 @@ fn progress_on_a_terminal_only() {
         "the line is cleared before the report: {tty:?}"
     );
     assert!(out.status.success() && out2.status.success());
+}
+
+/// `text` without ANSI SGR escape sequences.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
