@@ -84,6 +84,10 @@ pub struct Facts {
     pub editables: Vec<super::editable::Editable>,
     /// Files conda lists as holding the prefix that still name `old_root` (relative paths).
     pub conda_stale: Vec<(String, super::conda::FileMode)>,
+    /// The user site this environment's interpreter imports first, when it has packages.
+    pub user_site: Option<super::setup::SiteLeak>,
+    /// The base interpreter's site a venv with `include-system-site-packages = true` sees.
+    pub system_site: Option<super::setup::SiteLeak>,
 }
 
 /// A Jupyter kernelspec and the interpreter it starts.
@@ -148,6 +152,8 @@ impl Facts {
             ipython: false,
             editables: Vec::new(),
             conda_stale: Vec::new(),
+            user_site: None,
+            system_site: None,
         }
     }
 
@@ -247,6 +253,7 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
             super::editable::in_site(&env_root.join(format!("lib/python{v}/site-packages")))
         })
         .collect();
+    let (user_site, system_site) = super::setup::site_leaks(&env, &lib_versions);
     let relink_base = match &own_python {
         OwnPython::Dangling { .. } => crate::env::base::major_minor(&env).and_then(|mm| {
             crate::env::base::choose(env.version.as_deref(), crate::env::base::installed(&mm))
@@ -254,6 +261,8 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
         _ => None,
     };
     let mut facts = Facts {
+        user_site,
+        system_site,
         own_python,
         relink_base,
         home,

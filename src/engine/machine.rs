@@ -52,6 +52,8 @@ pub struct MachineFacts {
     pub user_kernels: Vec<UserKernel>,
     pub tool_links: Vec<ToolLink>,
     pub ipython: Option<IpythonProfile>,
+    /// PATH, pyenv, leaking variables, CA bundles, build settings.
+    pub setup: super::setup::SetupFacts,
 }
 
 /// The user's Jupyter kernels folder (`$JUPYTER_DATA_DIR`, else `$XDG_DATA_HOME/jupyter`).
@@ -203,5 +205,6 @@ pub fn gather(envs: &[&Facts], pip: Vec<PipIndex>) -> MachineFacts {
         user_kernels: user_kernels(envs),
         tool_links: tool_links(),
         ipython: ipython_profile(envs),
+        setup: super::setup::gather(),
     }
 }

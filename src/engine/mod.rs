@@ -6,6 +6,7 @@ pub mod editable;
 pub mod facts;
 pub mod machine;
 pub mod pip;
+pub mod setup;
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;

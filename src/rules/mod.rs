@@ -7,14 +7,18 @@
 //! `rules/*.toml`, a test. `registry` refuses to load if any of these is missing.
 
 mod activate;
+mod build_env;
 mod conda;
 mod editable;
 mod interpreter;
 mod ipython;
 mod kernelspec;
+mod leaks;
 mod own_python;
+mod path_order;
 mod pip;
 mod process;
+mod pyenv;
 mod pyvenv;
 pub mod registry;
 mod scripts;
@@ -96,6 +100,17 @@ codes! {
     EditableMissing = "PD125", Detector::Env(editable::missing), ["target"], "fix, else reinstall";
     CondaPrefixStale = "PD126", Detector::Env(conda::stale), ["old", "mode"], "fix";
     ToolLinkDangling = "PD127", Detector::Machine(tool_links::dangling), ["target"], "fix --all, else reinstall";
+    ToolPythonMismatch = "PD128", Detector::Machine(path_order::tool_python_mismatch), ["tool", "tool_python", "python", "python_path"], "manual: python -m pip";
+    ActiveEnvNotFirst = "PD129", Detector::Machine(path_order::active_env_not_first), ["env", "found"], "manual: PATH order";
+    PyenvVersionMissing = "PD130", Detector::Machine(pyenv::version_missing), ["version"], "manual: pyenv install";
+    PyenvShimOrphan = "PD131", Detector::Machine(pyenv::orphan_shims), [], "manual: pyenv rehash";
+    PythonpathSet = "PD132", Detector::Machine(leaks::pythonpath_set), ["value"], "manual: unset";
+    UserSiteVisible = "PD133", Detector::Env(leaks::user_site_visible), ["count", "shadowed"], "manual: PYTHONNOUSERSITE=1";
+    SystemSiteVisible = "PD134", Detector::Env(leaks::system_site_visible), ["site", "count", "examples"], "–";
+    CaFileMissing = "PD135", Detector::Machine(build_env::ca_file_missing), ["file", "reason"], "manual: unset or fix the path";
+    CaFileNotPem = "PD136", Detector::Machine(build_env::ca_file_not_pem), ["file"], "–";
+    PydistutilsCfg = "PD137", Detector::Machine(build_env::pydistutils_cfg), [], "–";
+    TmpdirUnusable = "PD138", Detector::Machine(build_env::tmpdir_unusable), ["reason"], "manual: TMPDIR";
 }
 
 impl Code {

@@ -18,6 +18,7 @@ pub const RULE_FILES: &[(&str, &str)] = &[
     ("shebang.toml", include_str!("../../rules/shebang.toml")),
     ("env.toml", include_str!("../../rules/env.toml")),
     ("pip.toml", include_str!("../../rules/pip.toml")),
+    ("setup.toml", include_str!("../../rules/setup.toml")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
