@@ -512,8 +512,16 @@ pub fn site_leaks(
     let base = system_site
         .then(|| {
             let home = PathBuf::from(env.cfg.as_ref()?.get("home")?.trim());
-            let site = home.parent()?.join(format!("lib/python{mm}/site-packages"));
-            let names = importable_names(&site);
+            let prefix = home.parent()?;
+            // The base's own site, and Debian's dist-packages folders where it has them.
+            let sites = [
+                format!("lib/python{mm}/site-packages"),
+                "lib/python3/dist-packages".to_owned(),
+                format!("local/lib/python{mm}/dist-packages"),
+            ]
+            .map(|s| prefix.join(s));
+            let site = sites.iter().find(|s| s.is_dir())?.clone();
+            let names: BTreeSet<String> = sites.iter().flat_map(|s| importable_names(s)).collect();
             let lacking: Vec<String> = names.difference(&own).cloned().collect();
             (!lacking.is_empty()).then_some(SiteLeak {
                 names: names.len(),
