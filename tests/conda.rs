@@ -216,3 +216,69 @@ fn a_longer_prefix_cannot_fit_a_binary() {
     let out = sh(&mut Command::new(new.join("bin/prefixprint")));
     assert_eq!(out.trim_end(), old.display().to_string());
 }
+
+/// A copy that `conda env list` cannot see (outside any conda install's `envs/`) is added to
+/// `~/.conda/environments.txt` by `fix`, once; envs conda finds itself are left alone.
+#[test]
+fn a_copy_unknown_to_conda_is_registered_once() {
+    let tmp = tempdir();
+    let t = tmp.path();
+    let home = t.join("home");
+    fs::create_dir_all(home.join(".conda")).unwrap();
+    let qwen = t.join("data/envs/qwen");
+    make_conda_env(&qwen, None);
+    let qwen2 = t.join("data/envs/qwen2");
+    copy_env(&qwen, &qwen2);
+    // A conda install's own env: conda lists it without the registry.
+    let root = t.join("miniconda3");
+    fs::create_dir_all(root.join("conda-meta")).unwrap();
+    let own = root.join("envs/own");
+    make_conda_env(&own, None);
+    let registry = home.join(".conda/environments.txt");
+    let before = format!("{}", qwen.display()); // no final newline: kept, and one is added
+    fs::write(&registry, &before).unwrap();
+    let run = |args: &[&std::ffi::OsStr]| {
+        finish(command().args(args).env("HOME", &home).output().unwrap())
+    };
+    let unlisted = |env: &Path| -> Vec<String> {
+        let r = run(&[
+            "scan".as_ref(),
+            "--offline".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            env.as_os_str(),
+        ]);
+        r.json()["machine"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "PD139")
+            .map(|f| f["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let found = unlisted(&qwen2);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains(&qwen2.display().to_string()), "{found:?}");
+    assert!(unlisted(&qwen).is_empty(), "listed");
+    assert!(unlisted(&own).is_empty(), "in a conda install's envs/");
+
+    let dry = run(&["fix".as_ref(), "--dry-run".as_ref(), qwen2.as_os_str()]);
+    assert!(
+        dry.stdout.contains(&format!("+{}", qwen2.display())),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(fs::read_to_string(&registry).unwrap(), before);
+    let fix = run(&["fix".as_ref(), qwen2.as_os_str()]);
+    assert_eq!(fix.code, 0, "{}{}", fix.stdout, fix.stderr);
+    let after = format!("{}\n{}\n", qwen.display(), qwen2.display());
+    assert_eq!(fs::read_to_string(&registry).unwrap(), after);
+    let again = run(&["fix".as_ref(), qwen2.as_os_str()]);
+    assert_eq!(again.code, 0);
+    assert_eq!(
+        fs::read_to_string(&registry).unwrap(),
+        after,
+        "registered once"
+    );
+    assert!(unlisted(&qwen2).is_empty());
+}

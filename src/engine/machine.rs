@@ -52,6 +52,9 @@ pub struct MachineFacts {
     pub user_kernels: Vec<UserKernel>,
     pub tool_links: Vec<ToolLink>,
     pub ipython: Option<IpythonProfile>,
+    /// `~/.conda/environments.txt` (when conda keeps one) and the scanned conda environments
+    /// it does not list that conda would not find otherwise (outside a conda root's `envs/`).
+    pub conda_unlisted: Option<(PathBuf, Vec<PathBuf>)>,
     /// PATH, pyenv, leaking variables, CA bundles, build settings.
     pub setup: super::setup::SetupFacts,
 }
@@ -192,6 +195,29 @@ fn ipython_profile(envs: &[&Facts]) -> Option<IpythonProfile> {
     })
 }
 
+/// Scanned conda environments that `conda env list` does not know: not in
+/// `~/.conda/environments.txt` and not in a conda root's `envs/` (which conda lists itself).
+/// A base install (with `condabin/`) is conda's own.
+fn conda_unlisted(envs: &[&Facts]) -> Option<(PathBuf, Vec<PathBuf>)> {
+    let file = PathBuf::from(std::env::var_os("HOME")?).join(".conda/environments.txt");
+    let text = fsread::read_text(&file, fsread::CONFIG_CAP).ok()?;
+    let listed: Vec<&str> = text.lines().map(str::trim).collect();
+    let unlisted: Vec<PathBuf> = envs
+        .iter()
+        .filter(|f| f.env.kind == crate::env::EnvKind::Conda)
+        .map(|f| f.env.root.clone())
+        .filter(|root| !root.join("condabin").is_dir())
+        .filter(|root| {
+            let in_root_envs = root.parent().is_some_and(|p| {
+                p.file_name().is_some_and(|n| n == "envs")
+                    && p.parent().is_some_and(|r| r.join("conda-meta").is_dir())
+            });
+            !in_root_envs && !listed.contains(&root.to_string_lossy().as_ref())
+        })
+        .collect();
+    (!unlisted.is_empty()).then_some((file, unlisted))
+}
+
 /// Gather the machine's facts; `envs` are the environments scanned in this run.
 pub fn gather(envs: &[&Facts], pip: Vec<PipIndex>) -> MachineFacts {
     MachineFacts {
@@ -206,5 +232,6 @@ pub fn gather(envs: &[&Facts], pip: Vec<PipIndex>) -> MachineFacts {
         tool_links: tool_links(),
         ipython: ipython_profile(envs),
         setup: super::setup::gather(),
+        conda_unlisted: conda_unlisted(envs),
     }
 }

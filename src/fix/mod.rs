@@ -269,7 +269,8 @@ pub fn fix_machine(report: &MachineReport, opts: &Options) -> EnvFix {
             }
         }
     }
-    apply(&mut fix, planned, opts.dry_run, None);
+    // Several copies registered in one environments.txt: one job, each line appended.
+    apply(&mut fix, plan::merge_same_file(planned), opts.dry_run, None);
     fix
 }
 

@@ -321,6 +321,29 @@ pub fn file_change(action: &FixAction, root: &Path) -> Result<(Change, String, S
                 Ok(Some(out))
             }),
         ),
+        FixAction::CondaRegister { env } => {
+            let line = match env.to_str() {
+                Some(l) if !l.contains(['\n', '\r']) => l.to_owned(),
+                _ => return Err("its path is not one line of UTF-8; not registered".into()),
+            };
+            (
+                "not listed".into(),
+                "listed".into(),
+                Box::new(move |content: &[u8]| {
+                    let text = String::from_utf8_lossy(content);
+                    if text.lines().any(|l| l.trim() == line) {
+                        return Ok(None);
+                    }
+                    let mut out = content.to_vec();
+                    if !out.is_empty() && !out.ends_with(b"\n") {
+                        out.push(b'\n');
+                    }
+                    out.extend_from_slice(line.as_bytes());
+                    out.push(b'\n');
+                    Ok(Some(out))
+                }),
+            )
+        }
         FixAction::Shebang | FixAction::Relink { .. } | FixAction::Advice => {
             return Err("not a file edit".into());
         }

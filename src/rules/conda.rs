@@ -7,6 +7,26 @@
 
 use super::{Applicability, Fix, FixAction, Hit, fix_command};
 use crate::engine::facts::Facts;
+use crate::engine::machine::MachineFacts;
+
+/// PD139: a copied conda environment that `conda env list` does not know (conda#11100): the
+/// safe fix adds it to `~/.conda/environments.txt`.
+pub fn unlisted(m: &MachineFacts) -> Vec<Hit> {
+    let Some((file, envs)) = &m.conda_unlisted else {
+        return Vec::new();
+    };
+    envs.iter()
+        .map(|env| {
+            Hit::new(file)
+                .var("env", env.display().to_string())
+                .fix(Some(Fix::new(
+                    Applicability::Safe,
+                    FixAction::CondaRegister { env: env.clone() },
+                    fix_command(env),
+                )))
+        })
+        .collect()
+}
 
 pub fn stale(f: &Facts) -> Vec<Hit> {
     let Some(old) = f.old_root.as_deref().and_then(|o| o.to_str()) else {

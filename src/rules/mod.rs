@@ -111,6 +111,7 @@ codes! {
     CaFileNotPem = "PD136", Detector::Machine(build_env::ca_file_not_pem), ["file"], "–";
     PydistutilsCfg = "PD137", Detector::Machine(build_env::pydistutils_cfg), [], "–";
     TmpdirUnusable = "PD138", Detector::Machine(build_env::tmpdir_unusable), ["reason"], "manual: TMPDIR";
+    CondaEnvUnlisted = "PD139", Detector::Machine(conda::unlisted), ["env"], "fix";
 }
 
 impl Code {
@@ -206,6 +207,8 @@ pub enum FixAction {
     ToolLink { to: PathBuf },
     /// Enable IPython's autoreload in the profile.
     Autoreload,
+    /// Add a conda environment's path to `~/.conda/environments.txt`.
+    CondaRegister { env: PathBuf },
     /// Nothing to write: the command is advice.
     Advice,
 }
