@@ -210,8 +210,14 @@ impl Counter {
         if !self.enabled {
             return;
         }
-        // A busy lock means another thread is drawing: skip, the next tick will.
-        let Ok(mut last) = self.last.try_lock() else {
+        // A busy lock means another thread is drawing: skip, the next tick will; the last
+        // count always waits its turn, so the line ends on the total.
+        let last = if n == self.total {
+            self.last.lock().ok()
+        } else {
+            self.last.try_lock().ok()
+        };
+        let Some(mut last) = last else {
             return;
         };
         let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
