@@ -176,3 +176,92 @@ fn a_deleted_project_is_an_error_with_the_reinstall_command() {
     assert!(scan.stdout.contains("PD125"), "{}", scan.stdout);
     assert!(scan.stdout.contains("pip install -e"), "{}", scan.stdout);
 }
+
+/// `uv pip install -e` (uv builds with hatchling from local wheels, offline) into a `uv venv`
+/// in the project; the project folder moves; `fix` makes `import` work again.
+#[test]
+fn uv_pip_install_editable_survives_a_project_move() {
+    let Some(uv) = tools_bin("main", "uv") else {
+        return;
+    };
+    let wheels = uv.parent().unwrap().join("../../wheels");
+    if !wheels.is_dir() {
+        assert!(
+            std::env::var_os("PYDOCTOR_REQUIRE_TOOLS").is_none(),
+            "{} is missing",
+            wheels.display()
+        );
+        eprintln!("note: no local wheels for uv's offline build; skipping");
+        return;
+    }
+    let tmp = tempdir();
+    let old = tmp.path().join("home/u/proj");
+    let proj = project(&old, "uvpkg", "hatchling");
+    let env = proj.join(".venv");
+    let uv_env = |c: &mut Command| {
+        hermetic(c)
+            .env("UV_CACHE_DIR", tmp.path().join("uv-cache"))
+            .env("UV_PYTHON_DOWNLOADS", "never")
+            .env("UV_NO_CONFIG", "1");
+    };
+    let mut venv = Command::new(&uv);
+    uv_env(&mut venv);
+    sh(venv
+        .args(["venv", "-q", "--python", "python3"])
+        .arg(&env)
+        .current_dir(&proj));
+    let mut install = Command::new(&uv);
+    uv_env(&mut install);
+    sh(install
+        .args([
+            "pip",
+            "install",
+            "-q",
+            "--offline",
+            "--no-index",
+            "--find-links",
+        ])
+        .arg(&wheels)
+        .arg("--python")
+        .arg(env.join("bin/python"))
+        .args(["-e", "."])
+        .current_dir(&proj));
+    let import = |env: &Path| {
+        Command::new(env.join("bin/python"))
+            .args(["-c", "import uvpkg; print(uvpkg.where())"])
+            .output()
+            .unwrap()
+    };
+    assert!(import(&env).status.success());
+
+    let new_proj = tmp.path().join("home/u/work/uvpkg");
+    move_env(&proj, &new_proj);
+    let env = new_proj.join(".venv");
+    assert!(!import(&env).status.success(), "the move breaks the import");
+    let scan = pydoctor([
+        "scan".as_ref(),
+        "--offline".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        env.as_os_str(),
+    ]);
+    assert!(
+        !finding_names(&scan.json(), "PD125").is_empty(),
+        "{}",
+        scan.stdout
+    );
+    let fix = pydoctor(["fix".as_ref(), env.as_os_str()]);
+    assert_eq!(fix.code, 0, "{}{}", fix.stdout, fix.stderr);
+    let out = import(&env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        real(Path::new(String::from_utf8_lossy(&out.stdout).trim())),
+        real(&new_proj.join("uvpkg"))
+    );
+    let again = pydoctor(["scan".as_ref(), "--offline".as_ref(), env.as_os_str()]);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+}

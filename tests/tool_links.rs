@@ -62,3 +62,58 @@ fn a_migrated_home_gets_its_pipx_commands_back() {
     );
     assert_eq!(run(&["scan", "--all", "--offline"]).code, 0);
 }
+
+/// The same migration for `uv tool install`: its link in ~/.local/bin (UV_TOOL_BIN_DIR's
+/// default) and its tool env under ~/.local/share/uv/tools.
+#[test]
+fn a_migrated_home_gets_its_uv_tool_commands_back() {
+    let Some(uv) = tools_bin("main", "uv") else {
+        return;
+    };
+    let tmp = tempdir();
+    let Some(wheel) = pdtool_wheel(tmp.path()) else {
+        return;
+    };
+    let old_home = tmp.path().join("home/u");
+    fs::create_dir_all(&old_home).unwrap();
+    let mut install = Command::new(&uv);
+    hermetic(&mut install);
+    sh(install
+        .args(["tool", "install", "-q", "--offline", "--python", "python3"])
+        .arg(&wheel)
+        .env("HOME", &old_home)
+        .env("UV_CACHE_DIR", tmp.path().join("uv-cache"))
+        .env("UV_PYTHON_DOWNLOADS", "never")
+        .env("UV_NO_CONFIG", "1"));
+    let tool_env = old_home.join(".local/share/uv/tools/pdtool");
+    assert!(tool_env.is_dir() && old_home.join(".local/bin/pdtool").exists());
+
+    let home = tmp.path().join("home2/u");
+    move_env(&old_home, &home);
+    let link = home.join(".local/bin/pdtool");
+    assert!(fs::metadata(&link).is_err(), "the link dangles");
+    let run = |args: &[&str]| {
+        let mut c = command();
+        c.args(args).env("HOME", &home).current_dir(&home);
+        finish(c.output().unwrap())
+    };
+    let scan = run(&["scan", "--all", "--offline", "--format", "json"]);
+    let v = scan.json();
+    let dangling: Vec<&str> = v["machine"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PD127")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(dangling, [link.to_str().unwrap()], "{}", scan.stdout);
+
+    let fix = run(&["fix", "--all", "--yes"]);
+    assert_eq!(fix.code, 0, "{}{}", fix.stdout, fix.stderr);
+    let out = sh(&mut Command::new(&link));
+    assert_eq!(
+        real(Path::new(out.trim())),
+        real(&home.join(".local/share/uv/tools/pdtool"))
+    );
+    assert_eq!(run(&["scan", "--all", "--offline"]).code, 0);
+}

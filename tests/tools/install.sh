@@ -4,6 +4,8 @@
 #   PyPI, into cached venvs under target/tools/ (ignored by git):
 #     main/  uv, virtualenv 21.x, pipx, poetry, hatch, pdm, setuptools, hatchling, maturin
 #     ve20/  virtualenv 20.x (the newest)
+#     kernel/ ipykernel (an env `ipykernel install --user` registers)
+#     wheels/ setuptools, hatchling and editables wheels, for offline builds by uv (`uv pip install -e`)
 # Idempotent: a venv whose tools import is left as it is. Tests that miss a tool skip with a
 # printed note; CI runs this first, so CI skips nothing.
 set -euo pipefail
@@ -42,4 +44,9 @@ mkdir -p "$TOOLS"
 venv "$TOOLS/main" "import uv, virtualenv, pipx, poetry, hatch, pdm, setuptools, hatchling, maturin; assert virtualenv.__version__.startswith('21.'); assert int(setuptools.__version__.split('.')[0]) >= 70" \
   uv "virtualenv>=21,<22" pipx poetry hatch pdm setuptools hatchling maturin
 venv "$TOOLS/ve20" "import virtualenv; assert virtualenv.__version__.startswith('20.')" "virtualenv>=20,<21"
+venv "$TOOLS/kernel" "import ipykernel" ipykernel
+if ! ls "$TOOLS"/wheels/setuptools-*.whl "$TOOLS"/wheels/hatchling-*.whl "$TOOLS"/wheels/editables-*.whl >/dev/null 2>&1; then
+  "$TOOLS/main/bin/python" -m pip download -q --disable-pip-version-check --only-binary=:all: \
+    -d "$TOOLS/wheels" setuptools hatchling editables
+fi
 echo "tools in $TOOLS: $("$TOOLS/main/bin/python" -m uv --version 2>/dev/null), virtualenv $("$TOOLS/main/bin/python" -c 'import virtualenv; print(virtualenv.__version__)') and $("$TOOLS/ve20/bin/python" -c 'import virtualenv; print(virtualenv.__version__)')"
