@@ -121,7 +121,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix)
-            opts="-y -q -v -n -h --all --yes --format --color --quiet --verbose --config --dry-run --python --relocatable --undo --select --ignore --unsafe-fixes --help"
+            opts="-y -q -v -j -n -h --all --yes --format --color --quiet --verbose --config --jobs --dry-run --python --relocatable --undo --select --ignore --unsafe-fixes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,6 +136,14 @@ _pydoctor() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -159,7 +167,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__fix__subcmd__shebang)
-            opts="-y -q -v -n -h --all --yes --format --color --quiet --verbose --config --dry-run --python --relocatable --undo --select --ignore --help"
+            opts="-y -q -v -j -n -h --all --yes --format --color --quiet --verbose --config --jobs --dry-run --python --relocatable --undo --select --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +182,14 @@ _pydoctor() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -391,7 +407,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__scan)
-            opts="-q -v -h --format --color --quiet --verbose --config --offline --all --select --ignore --fail-on --help"
+            opts="-q -v -j -h --format --color --quiet --verbose --config --jobs --offline --all --select --ignore --fail-on --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,6 +422,14 @@ _pydoctor() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

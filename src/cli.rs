@@ -33,6 +33,22 @@ pub struct OutputArgs {
     pub config: Option<PathBuf>,
 }
 
+/// How many file operations are kept in flight, for the commands that read or write many
+/// files.
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// File operations kept in flight (reads of scripts, environments scanned, temp files
+    /// written and renamed). On a network filesystem (NFS, GlusterFS) each one waits a round
+    /// trip, so many in flight is what makes it fast; 1 is strictly sequential.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = DEFAULT_JOBS,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: u16,
+}
+
+/// Enough to hide a network filesystem's latency (measured: bench/netfs.sh), cheap on a local
+/// disk.
+pub const DEFAULT_JOBS: u16 = 64;
+
 /// Format and colour: for every command that prints something but a completion script.
 #[derive(Debug, Args)]
 pub struct StyleArgs {
@@ -88,6 +104,16 @@ impl OutputArgs {
 }
 
 impl Command {
+    /// File operations to keep in flight, for the commands that have --jobs.
+    pub fn jobs(&self) -> Option<u16> {
+        match self {
+            Command::Scan(a) => Some(a.jobs.jobs),
+            Command::FixShebang(a) => Some(a.jobs.jobs),
+            Command::Fix(a) => Some(a.common.jobs.jobs),
+            _ => None,
+        }
+    }
+
     /// The format, colour and verbosity this command prints with (defaults where it has none).
     pub fn printer_settings(&self) -> (Format, ColorWhen, crate::printer::Verbosity) {
         let output = match self {
@@ -218,6 +244,8 @@ pub struct ScanArgs {
     pub envs: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub jobs: JobsArgs,
     /// Skip the checks that use the network (probing the configured pip index).
     #[arg(long)]
     pub offline: bool,
@@ -254,6 +282,8 @@ pub struct FixShebangArgs {
     pub yes: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub jobs: JobsArgs,
     /// Show what would change as a unified diff; write nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,

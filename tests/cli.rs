@@ -538,3 +538,41 @@ fn strip_ansi(text: &str) -> String {
     }
     out
 }
+
+/// `--jobs` changes how many operations are in flight, never the result: a sequential run
+/// and a wide one report the same bytes; 0 is refused.
+#[test]
+fn jobs_change_speed_not_results() {
+    let tmp = tempdir();
+    let envs = tmp.path().join("envs");
+    for name in ["a", "b", "c"] {
+        make_venv(Path::new("python3"), &envs.join(name), false);
+    }
+    move_env(&envs, &tmp.path().join("moved"));
+    let moved = tmp.path().join("moved");
+    let run = |jobs: &str| {
+        pydoctor([
+            "scan".as_ref(),
+            "--offline".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--jobs".as_ref(),
+            jobs.as_ref(),
+            moved.as_os_str(),
+        ])
+    };
+    let (one, many) = (run("1"), run("256"));
+    assert_eq!(
+        one.json()["envs"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        one.stdout
+    );
+    assert!(
+        one.stdout.contains("PD112"),
+        "the moves are found: {}",
+        one.stdout
+    );
+    assert_eq!(one.stdout, many.stdout);
+    assert_bad_input(&run("0"), "--jobs");
+}

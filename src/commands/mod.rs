@@ -37,6 +37,13 @@ impl From<ExitStatus> for ExitCode {
 }
 
 pub fn run(cli: &Cli, printer: &mut Printer) -> Result<ExitStatus> {
+    if let Some(jobs) = cli.command.jobs() {
+        // I/O-bound: threads wait on the filesystem, not on the CPU. Fails only when a pool
+        // exists already (tests calling twice), which then serves as well.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(jobs))
+            .build_global();
+    }
     match &cli.command {
         Command::Scan(a) => scan::scan(&config::load(a.output.config.as_deref())?, a, printer),
         Command::FixShebang(a) => {

@@ -6,7 +6,7 @@ use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{NotDone, Options, Planned, edit};
 use crate::activate;
@@ -22,6 +22,23 @@ fn runnable(p: &Path) -> bool {
     fs::metadata(p).map_or_else(|e| !crate::paths::is_gone(&e), |m| m.is_file())
 }
 
+/// [`runnable`], asked once per path: the 5,000 scripts of an env name a handful of
+/// interpreters, and on a network filesystem each stat of an absolute path is several round
+/// trips.
+#[derive(Default)]
+struct Runnable(HashMap<PathBuf, bool>);
+
+impl Runnable {
+    fn check(&mut self, p: &Path) -> bool {
+        if let Some(&known) = self.0.get(p) {
+            return known;
+        }
+        let ok = runnable(p);
+        self.0.insert(p.to_path_buf(), ok);
+        ok
+    }
+}
+
 fn is_python_name(name: &[u8]) -> bool {
     name.starts_with(b"python") || name.starts_with(b"pypy")
 }
@@ -31,11 +48,12 @@ fn is_python_name(name: &[u8]) -> bool {
 /// 2. the same file under the environment's new location (`OLD/bin/python3.11` ->
 ///    `ENV/bin/python3.11`);
 /// 3. the environment's own interpreter of the same name, else `python3`, else `python`.
-pub fn target(
+fn target(
     f: &Facts,
     s: &Script,
     state: &InterpState,
     python: Option<&Path>,
+    runnable: &mut Runnable,
 ) -> Result<PathBuf, String> {
     let Some(old) = s.header.interpreter() else {
         return Err("names no absolute interpreter".into());
@@ -55,7 +73,7 @@ pub fn target(
     }
     if let Some(rel) = f.old_root.as_deref().and_then(|r| old.strip_prefix(r).ok()) {
         let candidate = f.env.root.join(rel);
-        if runnable(&candidate) {
+        if runnable.check(&candidate) {
             return Ok(candidate);
         }
     }
@@ -74,7 +92,7 @@ pub fn target(
     ]
     .iter()
     .map(|n| bin.join(n))
-    .find(|p| runnable(p))
+    .find(|p| runnable.check(p))
     .ok_or_else(|| format!("no interpreter named python* in {}", bin.display()))
 }
 
@@ -107,6 +125,7 @@ pub fn shebang_jobs(
     if flagged.is_empty() && !relocatable {
         return out;
     }
+    let mut runnable = Runnable::default();
     // bin/ is opened once, without following a symlink; every script is written through it.
     let bin = match tree.dir(Path::new("bin")) {
         Ok(b) => b,
@@ -130,7 +149,7 @@ pub fn shebang_jobs(
                 reason,
             })
         };
-        let target = match target(f, s, state, opts.python.as_deref()) {
+        let target = match target(f, s, state, opts.python.as_deref(), &mut runnable) {
             Ok(t) => t,
             Err(reason) => {
                 skip(reason);

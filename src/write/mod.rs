@@ -549,20 +549,28 @@ pub fn run(jobs: &[Job], dry_run: bool, journal: Option<Journal>) -> Batch {
             return Batch { outcomes, warnings };
         }
     }
-    for (i, s) in &mut pending {
-        let job = &jobs[*i];
-        let still = job
-            .dir
-            .stat(&job.name)
-            .is_ok_and(|now| now.same_version(&s.original) && now.mode == s.original.mode);
-        if !still {
-            outcomes[*i] =
-                Outcome::Failed("changed by someone else while fixing; run again".into());
-            continue;
-        }
-        match job.dir.rename(&s.temp, &job.name) {
-            Ok(()) => s.done = true,
-            Err(e) => outcomes[*i] = Outcome::Failed(format!("rename failed: {e}")),
+    // Each file is checked and renamed on its own (atomic per file), many at once: on a
+    // network filesystem each check and rename is a round trip.
+    let renamed: Vec<Result<(), String>> = pending
+        .par_iter_mut()
+        .map(|(i, s)| {
+            let job = &jobs[*i];
+            let still = job
+                .dir
+                .stat(&job.name)
+                .is_ok_and(|now| now.same_version(&s.original) && now.mode == s.original.mode);
+            if !still {
+                return Err("changed by someone else while fixing; run again".into());
+            }
+            job.dir
+                .rename(&s.temp, &job.name)
+                .map(|()| s.done = true)
+                .map_err(|e| format!("rename failed: {e}"))
+        })
+        .collect();
+    for ((i, _), r) in pending.iter().zip(renamed) {
+        if let Err(why) = r {
+            outcomes[*i] = Outcome::Failed(why);
         }
     }
     for d in distinct_dirs(pending.iter().map(|(_, s)| &s.dir)) {
