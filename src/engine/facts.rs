@@ -182,8 +182,13 @@ pub fn gather(env: Env, pip: Vec<super::pip::PipIndex>) -> Result<Facts> {
     ) {
         listing.scripts.retain(|s| !is_base_helper(&s.path));
     }
-    let bin_canon = fs::canonicalize(&bin).ok();
+    // One walk of the root's path (on a network filesystem each component is a round trip);
+    // bin/ follows from it unless bin/ itself is a link.
     let root_canon = fs::canonicalize(&env.root).ok();
+    let bin_canon = match (&root_canon, fs::symlink_metadata(&bin)) {
+        (Some(r), Ok(m)) if !m.file_type().is_symlink() => Some(r.join("bin")),
+        _ => fs::canonicalize(&bin).ok(),
+    };
 
     let own_python = own_python(&bin);
     // Each distinct interpreter is checked once; keyed by bytes (hashing a Path walks its
