@@ -441,16 +441,7 @@ fn copied_env_whose_original_still_exists() {
 /// A base prefix made from a copy of the real interpreter binary, with the standard library
 /// linked in: like a conda prefix (real binary, no pyvenv.cfg).
 fn copied_prefix(dir: &Path) -> PathBuf {
-    let info = sh(Command::new("python3").args([
-        "-c",
-        "import sys, sysconfig, os; print(os.path.realpath(sys.executable)); print(sysconfig.get_paths()['stdlib']); print('%d.%d' % sys.version_info[:2])",
-    ]));
-    let mut lines = info.lines();
-    let (exe, stdlib, ver) = (
-        lines.next().unwrap(),
-        lines.next().unwrap(),
-        lines.next().unwrap(),
-    );
+    let (exe, stdlib, ver) = python_layout();
     fs::create_dir_all(dir.join("bin")).unwrap();
     fs::create_dir_all(dir.join("lib")).unwrap();
     let py = dir.join(format!("bin/python{ver}"));

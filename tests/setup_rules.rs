@@ -206,16 +206,7 @@ fn pyenv_versions_that_are_not_installed_and_orphan_shims() {
 /// A conda-format prefix with a real interpreter and a site-packages of its own: the binary
 /// copied in, each stdlib entry linked, so `sys.prefix` is the prefix.
 fn conda_prefix(dir: &Path) -> (PathBuf, String) {
-    let info = sh(Command::new("python3").args([
-        "-c",
-        "import sys, sysconfig, os; print(os.path.realpath(sys.executable)); print(sysconfig.get_paths()['stdlib']); print('%d.%d' % sys.version_info[:2])",
-    ]));
-    let mut lines = info.lines();
-    let (exe, stdlib, ver) = (
-        lines.next().unwrap(),
-        lines.next().unwrap(),
-        lines.next().unwrap().to_owned(),
-    );
+    let (exe, stdlib, ver) = python_layout();
     let lib = dir.join(format!("lib/python{ver}"));
     fs::create_dir_all(dir.join("bin")).unwrap();
     fs::create_dir_all(lib.join("site-packages")).unwrap();

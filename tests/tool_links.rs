@@ -31,36 +31,7 @@ fn a_migrated_home_gets_its_pipx_commands_back() {
         .env("PIP_DISABLE_PIP_VERSION_CHECK", "1"));
     assert!(old_home.join(".local/bin/pdtool").exists());
 
-    // The home migrates: /home/u -> /home2/u.
-    let home = tmp.path().join("home2/u");
-    move_env(&old_home, &home);
-    let link = home.join(".local/bin/pdtool");
-    assert!(fs::metadata(&link).is_err(), "the link dangles");
-    let run = |args: &[&str]| {
-        let mut c = command();
-        c.args(args).env("HOME", &home).current_dir(&home);
-        finish(c.output().unwrap())
-    };
-    let scan = run(&["scan", "--all", "--offline", "--format", "json"]);
-    let v = scan.json();
-    let machine: Vec<&str> = v["machine"]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "PD127")
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
-    assert_eq!(machine, [link.to_str().unwrap()], "{}", scan.stdout);
-    assert_eq!(scan.code, 1);
-
-    let fix = run(&["fix", "--all"]);
-    assert_eq!(fix.code, 0, "{}{}", fix.stdout, fix.stderr);
-    let out = sh(&mut Command::new(&link));
-    assert_eq!(
-        real(Path::new(out.trim())),
-        real(&home.join(".local/share/pipx/venvs/pdtool"))
-    );
-    assert_eq!(run(&["scan", "--all", "--offline"]).code, 0);
+    migrate_and_fix(tmp.path(), &old_home, ".local/share/pipx/venvs/pdtool");
 }
 
 /// The same migration for `uv tool install`: its link in ~/.local/bin (UV_TOOL_BIN_DIR's
@@ -88,8 +59,15 @@ fn a_migrated_home_gets_its_uv_tool_commands_back() {
     let tool_env = old_home.join(".local/share/uv/tools/pdtool");
     assert!(tool_env.is_dir() && old_home.join(".local/bin/pdtool").exists());
 
-    let home = tmp.path().join("home2/u");
-    move_env(&old_home, &home);
+    migrate_and_fix(tmp.path(), &old_home, ".local/share/uv/tools/pdtool");
+}
+
+/// The home at `old_home` migrates to `tmp/home2/u`: `scan --all` reports the dangling
+/// `~/.local/bin/pdtool` (only it), `fix --all --yes` relinks it, and the command runs the tool
+/// env at `tool_env` (relative to the new home) again.
+fn migrate_and_fix(tmp: &Path, old_home: &Path, tool_env: &str) {
+    let home = tmp.join("home2/u");
+    move_env(old_home, &home);
     let link = home.join(".local/bin/pdtool");
     assert!(fs::metadata(&link).is_err(), "the link dangles");
     let run = |args: &[&str]| {
@@ -107,13 +85,11 @@ fn a_migrated_home_gets_its_uv_tool_commands_back() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     assert_eq!(dangling, [link.to_str().unwrap()], "{}", scan.stdout);
+    assert_eq!(scan.code, 1);
 
     let fix = run(&["fix", "--all", "--yes"]);
     assert_eq!(fix.code, 0, "{}{}", fix.stdout, fix.stderr);
     let out = sh(&mut Command::new(&link));
-    assert_eq!(
-        real(Path::new(out.trim())),
-        real(&home.join(".local/share/uv/tools/pdtool"))
-    );
+    assert_eq!(real(Path::new(out.trim())), real(&home.join(tool_env)));
     assert_eq!(run(&["scan", "--all", "--offline"]).code, 0);
 }

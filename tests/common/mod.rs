@@ -350,3 +350,14 @@ pub fn pdtool_wheel(dir: &Path) -> Option<PathBuf> {
         .current_dir(&proj));
     Some(proj.join("dist").join(name.trim().lines().last()?))
 }
+
+/// The real `python3`: its executable (links resolved), its stdlib folder and its `X.Y`.
+pub fn python_layout() -> (String, String, String) {
+    let info = sh(Command::new("python3").args([
+        "-c",
+        "import sys, sysconfig, os; print(os.path.realpath(sys.executable)); print(sysconfig.get_paths()['stdlib']); print('%d.%d' % sys.version_info[:2])",
+    ]));
+    let mut lines = info.lines().map(str::to_owned);
+    let mut next = || lines.next().expect("python3 printed three lines");
+    (next(), next(), next())
+}
