@@ -40,7 +40,7 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s j -l jobs -d 'File operations kept in flight (reads of scripts, environments scanned, temp files written and renamed). On a network filesystem (NFS, GlusterFS) each one waits a round trip, so many in flight is what makes it fast; 1 is strictly sequential' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -s j -l jobs -d 'File operations kept in flight (reads of scripts, environments scanned, temp files written and renamed). Default: 64 when an environment is on a network filesystem (NFS, GlusterFS and other FUSE mounts, SMB, Ceph, Lustre...), where each one waits a round trip; else one per core. 1 is strictly sequential' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l select -d 'Run only these rules (ids or names, comma-separated or repeated)' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l ignore -d 'Skip these rules (ids or names, comma-separated or repeated)' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand scan" -l fail-on -d 'The lowest severity that makes the exit code 1' -r -f -a "error\t''
@@ -57,7 +57,7 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l color 
 always\t''
 never\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -s j -l jobs -d 'File operations kept in flight (reads of scripts, environments scanned, temp files written and renamed). On a network filesystem (NFS, GlusterFS) each one waits a round trip, so many in flight is what makes it fast; 1 is strictly sequential' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -s j -l jobs -d 'File operations kept in flight (reads of scripts, environments scanned, temp files written and renamed). Default: 64 when an environment is on a network filesystem (NFS, GlusterFS and other FUSE mounts, SMB, Ceph, Lustre...), where each one waits a round trip; else one per core. 1 is strictly sequential' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l python -d 'Point broken scripts at this interpreter instead of the environment\'s own' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l select -d 'Run only these rules (ids or names, comma-separated or repeated)' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix-shebang" -l ignore -d 'Skip these rules (ids or names, comma-separated or repeated)' -r
@@ -106,7 +106,7 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l color -d 'When
 always\t''
 never\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s j -l jobs -d 'File operations kept in flight (reads of scripts, environments scanned, temp files written and renamed). On a network filesystem (NFS, GlusterFS) each one waits a round trip, so many in flight is what makes it fast; 1 is strictly sequential' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s j -l jobs -d 'File operations kept in flight (reads of scripts, environments scanned, temp files written and renamed). Default: 64 when an environment is on a network filesystem (NFS, GlusterFS and other FUSE mounts, SMB, Ceph, Lustre...), where each one waits a round trip; else one per core. 1 is strictly sequential' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l python -d 'Point broken scripts at this interpreter instead of the environment\'s own' -r -F
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l select -d 'Run only these rules (ids or names, comma-separated or repeated)' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l ignore -d 'Skip these rules (ids or names, comma-separated or repeated)' -r

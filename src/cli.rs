@@ -38,16 +38,13 @@ pub struct OutputArgs {
 #[derive(Debug, Args)]
 pub struct JobsArgs {
     /// File operations kept in flight (reads of scripts, environments scanned, temp files
-    /// written and renamed). On a network filesystem (NFS, GlusterFS) each one waits a round
-    /// trip, so many in flight is what makes it fast; 1 is strictly sequential.
-    #[arg(long, short = 'j', value_name = "N", default_value_t = DEFAULT_JOBS,
+    /// written and renamed). Default: 64 when an environment is on a network filesystem (NFS,
+    /// GlusterFS and other FUSE mounts, SMB, Ceph, Lustre...), where each one waits a round
+    /// trip; else one per core. 1 is strictly sequential.
+    #[arg(long, short = 'j', value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub jobs: u16,
+    pub jobs: Option<u16>,
 }
-
-/// Enough to hide a network filesystem's latency (measured: bench/netfs.sh), cheap on a local
-/// disk.
-pub const DEFAULT_JOBS: u16 = 64;
 
 /// Format and colour: for every command that prints something but a completion script.
 #[derive(Debug, Args)]
@@ -104,16 +101,6 @@ impl OutputArgs {
 }
 
 impl Command {
-    /// File operations to keep in flight, for the commands that have --jobs.
-    pub fn jobs(&self) -> Option<u16> {
-        match self {
-            Command::Scan(a) => Some(a.jobs.jobs),
-            Command::FixShebang(a) => Some(a.jobs.jobs),
-            Command::Fix(a) => Some(a.common.jobs.jobs),
-            _ => None,
-        }
-    }
-
     /// The format, colour and verbosity this command prints with (defaults where it has none).
     pub fn printer_settings(&self) -> (Format, ColorWhen, crate::printer::Verbosity) {
         let output = match self {

@@ -84,3 +84,55 @@ mod tests {
         assert_eq!(fold(Path::new("/../x")), PathBuf::from("/x"));
     }
 }
+
+/// Whether `p` is on a filesystem where each operation is a network round trip: NFS, FUSE
+/// (GlusterFS's native client, sshfs...), SMB/CIFS, Ceph, AFS, 9P, GFS2, Lustre, GPFS.
+pub fn on_network_fs(p: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        const NETWORK: [i64; 12] = [
+            0x6969,                 // NFS
+            0x6573_5546,            // FUSE
+            0x517B,                 // SMB
+            0xFF53_4D42_u32 as i64, // CIFS
+            0xFE53_4D42_u32 as i64, // SMB2
+            0x00C3_6400,            // Ceph
+            0x5346_414F,            // AFS
+            0x0102_1997,            // 9P
+            0x0116_1970,            // GFS2
+            0x0BD0_0BD0,            // Lustre
+            0x4750_4653,            // GPFS
+            0x0000_564C,            // NCP
+        ];
+        let Ok(c) = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()) else {
+            return false;
+        };
+        // SAFETY: `c` is a valid path; `st` is written by statfs before it is read.
+        let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statfs(c.as_ptr(), &mut st) } != 0 {
+            return false;
+        }
+        #[allow(clippy::unnecessary_cast)]
+        NETWORK.contains(&(st.f_type as i64))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        // macOS: f_fstypename ("nfs", "smbfs", "macfuse"...) would tell; until then, the
+        // latency-friendly default.
+        let _ = p;
+        true
+    }
+}
+
+#[cfg(test)]
+mod network_fs_tests {
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_local_folder_is_not_a_network_filesystem() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(!super::on_network_fs(d.path()));
+        assert!(!super::on_network_fs(std::path::Path::new(
+            "/nonexistent/x"
+        )));
+    }
+}

@@ -75,6 +75,10 @@ pub fn fix(
     }
     let resolved = env::resolve(&args.envs, args.all, &cfg.env_roots, WhenNone::AskForAll)?;
     print_discovery(&resolved, printer);
+    super::size_pool(
+        args.jobs.jobs,
+        resolved.envs.iter().map(|e| e.root.as_path()),
+    );
     let mut errors = resolved.errors.clone();
     let mut fixes: Vec<EnvFix> = Vec::new();
     if args.undo {

@@ -37,13 +37,6 @@ impl From<ExitStatus> for ExitCode {
 }
 
 pub fn run(cli: &Cli, printer: &mut Printer) -> Result<ExitStatus> {
-    if let Some(jobs) = cli.command.jobs() {
-        // I/O-bound: threads wait on the filesystem, not on the CPU. Fails only when a pool
-        // exists already (tests calling twice), which then serves as well.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(usize::from(jobs))
-            .build_global();
-    }
     match &cli.command {
         Command::Scan(a) => scan::scan(&config::load(a.output.config.as_deref())?, a, printer),
         Command::FixShebang(a) => {
@@ -67,6 +60,24 @@ pub fn run(cli: &Cli, printer: &mut Printer) -> Result<ExitStatus> {
         Command::Explain { rule, .. } => info::explain(rule, printer),
         Command::Completions { shell } => info::completions(*shell, printer),
     }
+}
+
+/// In flight on a network filesystem: enough to hide 0.5-2 ms round trips (bench/netfs.sh).
+const NETWORK_JOBS: usize = 64;
+
+/// Size the worker pool before any file work: `--jobs` when given; else many threads when an
+/// environment is on a network filesystem (each operation waits a round trip there), one per
+/// core on a local disk (where 64 threads only contend for a folder's lock: measured slower).
+fn size_pool<'a>(jobs: Option<u16>, roots: impl Iterator<Item = &'a std::path::Path>) {
+    let threads = match jobs {
+        Some(n) => usize::from(n),
+        None if roots.take(64).any(crate::paths::on_network_fs) => NETWORK_JOBS,
+        None => std::thread::available_parallelism().map_or(2, usize::from),
+    };
+    // Fails only when a pool exists already (a second command in one process).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
 }
 
 /// Errors about single environments, after the report (human mode; JSON carries them).

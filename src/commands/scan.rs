@@ -17,6 +17,10 @@ pub fn scan(cfg: &UserConfig, args: &ScanArgs, printer: &mut Printer) -> Result<
     }
     let resolved = env::resolve(&args.envs, args.all, &cfg.env_roots, WhenNone::Discover)?;
     print_discovery(&resolved, printer);
+    super::size_pool(
+        args.jobs.jobs,
+        resolved.envs.iter().map(|e| e.root.as_path()),
+    );
     let opts = engine::ScanOptions {
         offline: args.offline,
     };
