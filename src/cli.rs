@@ -305,7 +305,13 @@ pub struct MirrorsArgs {
     /// End with the fastest usable, up-to-date mirror and the command that configures it.
     #[arg(long)]
     pub fastest: bool,
-    /// Probe only these indexes (repeatable): NAME=URL.
+    /// Only these targets (repeatable or comma-separated). Default: all of them, except with
+    /// --mirror or --apply, which mean pip unless a target is given.
+    #[arg(long, short = 't', value_name = "TARGET", value_delimiter = ',')]
+    pub target: Vec<crate::mirrors::Target>,
+    /// Probe only these sites (repeatable): NAME=URL, the URL being what the one --target uses
+    /// (pip: an index; conda: the folder holding pkgs/main and cloud/; uv-python: the folder of
+    /// release tags; huggingface: the Hub).
     #[arg(long, value_name = "NAME=URL")]
     pub mirror: Vec<String>,
     /// Overall deadline for all probes, in seconds.
@@ -321,11 +327,13 @@ pub struct MirrorsArgs {
     /// after another, and rank them on measured throughput.
     #[arg(long)]
     pub download: bool,
-    /// Write the fastest mirror (or the named one) as the default index of pip and uv, with a
-    /// backup beside each config file.
+    /// Write the fastest site (or the named one) into each target's config, with a backup
+    /// beside each file: pip and uv's default index, ~/.condarc's default_channels and
+    /// custom_channels (those the site carries), uv.toml's python-install-mirror; for
+    /// huggingface, print the HF_ENDPOINT line for your shell (only the environment sets it).
     #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "", conflicts_with = "revert")]
     pub apply: Option<String>,
-    /// Restore the pip and uv config files saved by the last --apply.
+    /// Restore the config files saved by the last --apply (of the --target given, else all).
     #[arg(long)]
     pub revert: bool,
     /// With --apply or --revert: show the change as a diff, write nothing.

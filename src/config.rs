@@ -81,13 +81,27 @@ pub fn parse(text: &str, path: &Path) -> Result<UserConfig> {
         }
     }
     for m in &cfg.mirror {
-        crate::mirrors::check_url(&m.url).map_err(|why| {
-            BadInput::new(format!(
-                "config {}: mirror {:?}: {why}",
+        let urls: Vec<&str> = crate::mirrors::Target::ALL
+            .iter()
+            .filter_map(|t| t.url_of(m))
+            .collect();
+        if urls.is_empty() {
+            return Err(BadInput::new(format!(
+                "config {}: mirror {:?} has no URL (url, conda, uv_python or huggingface)",
                 path.display(),
                 m.name
             ))
-        })?;
+            .into());
+        }
+        for u in urls {
+            crate::mirrors::check_url(u).map_err(|why| {
+                BadInput::new(format!(
+                    "config {}: mirror {:?}: {why}",
+                    path.display(),
+                    m.name
+                ))
+            })?;
+        }
     }
     cfg.path = Some(path.to_path_buf());
     Ok(cfg)

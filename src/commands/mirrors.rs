@@ -1,5 +1,7 @@
-//! `pydoctor mirrors`: probe package indexes side by side, rank them, and optionally write the
-//! winner into pip's and uv's config (or revert that).
+//! `pydoctor mirrors`: probe mirror sites per target side by side, rank them, and optionally
+//! write the winner into each target's config (or revert that).
+
+use std::path::PathBuf;
 
 use anyhow::Result;
 
@@ -7,37 +9,184 @@ use super::ExitStatus;
 use crate::cli::MirrorsArgs;
 use crate::config::UserConfig;
 use crate::error::BadInput;
-use crate::mirrors::{self, Mirror};
+use crate::mirrors::probe::{Job, Options, Probe};
+use crate::mirrors::{self, Mirror, Target};
 use crate::printer::Printer;
 use crate::report;
 
-fn mirror_list(cfg: &UserConfig, args: &MirrorsArgs) -> Result<Vec<Mirror>> {
+/// One target's results, and what `--apply` did for it.
+pub struct TargetResult {
+    pub target: Target,
+    pub probes: Vec<Probe>,
+    pub fastest: Option<String>,
+    pub applied: Option<Applied>,
+}
+
+/// What `--apply` wrote (or, for huggingface, the lines to set) for one target.
+#[derive(Debug, serde::Serialize)]
+pub struct Applied {
+    pub site: String,
+    pub url: String,
+    pub dry_run: bool,
+    pub changes: Vec<mirrors::config::Change>,
+    pub warnings: Vec<String>,
+    /// huggingface: `(shell family, line)`; nothing is written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shell_lines: Vec<(&'static str, String)>,
+}
+
+/// The targets asked for: `--target`, else pip with --mirror or --apply (what they always
+/// meant), else all.
+fn targets(args: &MirrorsArgs) -> Result<Vec<Target>, BadInput> {
+    let mut t = args.target.clone();
+    t.sort();
+    t.dedup();
+    if t.is_empty() {
+        let pip_only = (!args.mirror.is_empty() || args.apply.is_some()) && !args.revert;
+        t = if pip_only {
+            vec![Target::Pip]
+        } else {
+            Target::ALL.to_vec()
+        };
+    }
+    if !args.mirror.is_empty() && t.len() > 1 {
+        return Err(
+            BadInput::new("--mirror takes one --target (its URL is that target's)").hint(
+                "e.g. --target conda --mirror tuna=https://mirrors.tuna.tsinghua.edu.cn/anaconda",
+            ),
+        );
+    }
+    Ok(t)
+}
+
+fn site_list(cfg: &UserConfig, args: &MirrorsArgs, targets: &[Target]) -> Result<Vec<Mirror>> {
     if args.mirror.is_empty() {
         let mut list = mirrors::known().to_vec();
         list.extend(cfg.mirror.iter().cloned());
         return Ok(list);
     }
+    let target = targets.first().copied().unwrap_or(Target::Pip);
     Ok(args
         .mirror
         .iter()
-        .map(|m| mirrors::parse_mirror_arg(m))
+        .map(|m| {
+            mirrors::parse_mirror_arg(m, target)
+                .map_err(|e| e.hint(format!("e.g. --mirror {}", target.example())))
+        })
         .collect::<Result<_, _>>()?)
 }
 
-pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> Result<ExitStatus> {
-    if args.revert {
-        let changes = mirrors::config::revert(args.dry_run)?;
-        if printer.is_json() {
-            printer.json(&report::json::reverted(&changes, args.dry_run))?;
-        } else {
-            report::human::config_changes(printer.out(), &changes, args.dry_run, "restored")?;
+/// Probe settings: conda's channels from ~/.condarc, uv's first download from uv itself.
+fn options(args: &MirrorsArgs, targets: &[Target]) -> Options {
+    let settings = mirrors::probe_settings();
+    let mut conda_channels = settings.conda_channels;
+    if targets.contains(&Target::Conda) {
+        let rcs = mirrors::conda::read_condarcs();
+        let entries: Vec<String> = rcs
+            .iter()
+            .filter_map(|f| f.parsed.as_ref().ok())
+            .flat_map(|rc| rc.channels.iter().cloned())
+            .collect();
+        let names = mirrors::conda::channel_names(&entries);
+        if !names.is_empty() {
+            conda_channels = names;
         }
-        return Ok(ExitStatus::Success);
     }
-    let mut list = mirror_list(cfg, args)?;
+    let uv_python_asset = targets
+        .contains(&Target::UvPython)
+        .then(mirrors::uv_python::asset_from_uv)
+        .flatten()
+        .unwrap_or(settings.uv_python_asset);
+    Options {
+        packages: args.package.clone(),
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        samples: args.samples as usize,
+        conda_channels,
+        uv_python_asset,
+        huggingface_model: settings.huggingface_model,
+        ..Default::default()
+    }
+}
+
+fn revert(targets: &[Target], args: &MirrorsArgs, printer: &mut Printer) -> Result<ExitStatus> {
+    let mut files: Vec<PathBuf> = targets.iter().flat_map(|t| t.config_files()).collect();
+    files.dedup();
+    let mut seen = Vec::new();
+    files.retain(|f| {
+        let new = !seen.contains(f);
+        seen.push(f.clone());
+        new
+    });
+    let changes = mirrors::config::revert(&files, args.dry_run)?;
+    if printer.is_json() {
+        printer.json(&report::json::reverted(&changes, args.dry_run))?;
+    } else {
+        report::human::config_changes(printer.out(), &changes, args.dry_run, "restored")?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Write site `p` into `target`'s config.
+fn apply_one(target: Target, site: &Mirror, p: &Probe, dry_run: bool) -> Result<Applied> {
+    let mut applied = Applied {
+        site: p.name.clone(),
+        url: p.url.clone(),
+        dry_run,
+        changes: Vec::new(),
+        warnings: Vec::new(),
+        shell_lines: Vec::new(),
+    };
+    match target {
+        Target::Pip => {
+            applied.changes = mirrors::config::apply(&p.url, dry_run)?;
+            applied.warnings = mirrors::config::overrides();
+        }
+        Target::Conda => {
+            let carried: Vec<String> = p
+                .channels
+                .iter()
+                .filter(|c| c.ok)
+                .map(|c| c.channel.clone())
+                .collect();
+            applied.changes = mirrors::conda::apply(site, &carried, dry_run)?;
+            for c in p.channels.iter().filter(|c| !c.ok) {
+                applied.warnings.push(format!(
+                    "{} does not carry channel {} ({}): conda keeps fetching it from where .condarc sends it now",
+                    p.name,
+                    c.channel,
+                    c.error.as_deref().unwrap_or("?")
+                ));
+            }
+            applied
+                .warnings
+                .extend(mirrors::conda::overrides(&mirrors::conda::read_condarcs()));
+        }
+        Target::UvPython => {
+            applied.changes = mirrors::uv_python::apply(&p.url, dry_run)?;
+            applied.warnings = mirrors::uv_python::overrides();
+        }
+        Target::Huggingface => {
+            applied.shell_lines = mirrors::huggingface::shell_lines(&p.url).ok_or_else(|| {
+                BadInput::new(format!(
+                    "{}: the URL has characters a shell line would need escaped; set HF_ENDPOINT by hand",
+                    p.url
+                ))
+            })?;
+        }
+    }
+    Ok(applied)
+}
+
+pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> Result<ExitStatus> {
+    let targets = targets(args)?;
+    if args.revert {
+        return revert(&targets, args, printer);
+    }
+    let mut sites = site_list(cfg, args, &targets)?;
     let named = match args.apply.as_deref() {
         Some(name) if !name.is_empty() => Some(
-            list.iter()
+            sites
+                .iter()
                 .find(|m| m.name == name)
                 .cloned()
                 .ok_or_else(|| {
@@ -47,93 +196,154 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         ),
         _ => None,
     };
-    // A named mirror is checked alone: the others' answers would decide nothing.
+    // A named site is checked alone: the others' answers would decide nothing.
     if let Some(m) = &named {
-        list = vec![m.clone()];
+        for t in &targets {
+            if t.url_of(m).is_none() {
+                return Err(BadInput::new(format!(
+                    "--apply {}: that site serves no {t} mirror",
+                    m.name
+                ))
+                .hint("`pydoctor mirrors --target TARGET` lists the sites of a target")
+                .into());
+            }
+        }
+        sites = vec![m.clone()];
     }
-    let opts = mirrors::probe::Options {
-        packages: args.package.clone(),
-        timeout: std::time::Duration::from_secs_f64(args.timeout),
-        samples: args.samples as usize,
-        ..Default::default()
-    };
-    let total = list.len();
-    let mut probes = mirrors::probe::probe_all(&list, &opts, &mut |answered, left| {
+    let opts = options(args, &targets);
+    let jobs: Vec<Job> = targets
+        .iter()
+        .flat_map(|t| sites.iter().filter_map(|m| Job::new(*t, m, &opts)))
+        .collect();
+    if jobs.is_empty() {
+        return Err(BadInput::new("no site to probe for the targets given")
+            .hint("--mirror NAME=URL adds one")
+            .into());
+    }
+    let total = jobs.len();
+    let probes = mirrors::probe::probe_all(&jobs, &opts, &mut |answered, left| {
         printer.progress(format!(
             "probing {total} mirrors: {answered} answered, {:.1} s left",
             left.as_secs_f64()
         ));
     })?;
-    let mut fastest = mirrors::rank::rank(&mut probes);
-    if args.download && fastest.is_some() {
-        printer.progress("downloading from the best mirrors...");
-        mirrors::probe::download_top(&mut probes, 3, opts.timeout)?;
-        fastest = mirrors::rank::rank_by_throughput(&mut probes);
-    }
-    let usable = probes.iter().any(|p| p.ok);
 
-    let to_apply = match (&args.apply, named) {
-        (Some(_), Some(m)) => match probes.first() {
-            Some(p) if p.ok => Some(m.url),
-            p => {
-                let why = p.and_then(|p| p.error.clone()).unwrap_or_default();
-                return Err(BadInput::new(format!(
-                    "--apply {}: {} does not answer as a package index ({why}); nothing written",
-                    m.name, m.url
-                ))
-                .hint("`pydoctor mirrors -v` shows why; --timeout gives slow links more time")
-                .into());
-            }
-        },
-        (Some(_), None) => match &fastest {
-            Some(f) => probes.iter().find(|p| &p.name == f).map(|p| p.url.clone()),
-            None => return Err(anyhow::anyhow!("no usable, up-to-date mirror to apply")),
-        },
-        (None, _) => None,
-    };
-    let changes = match &to_apply {
-        Some(url) => mirrors::config::apply(url, args.dry_run)?,
-        None => Vec::new(),
-    };
-    let warnings = if to_apply.is_some() {
-        mirrors::config::overrides()
-    } else {
-        Vec::new()
-    };
-
-    if printer.is_json() {
-        let applied = to_apply.as_deref().map(|url| report::json::Applied {
-            url,
-            dry_run: args.dry_run,
-            changes: &changes,
-            warnings: &warnings,
+    let mut results = Vec::new();
+    for t in &targets {
+        let mut mine: Vec<Probe> = probes.iter().filter(|p| p.target == *t).cloned().collect();
+        let mut fastest = mirrors::rank::rank(&mut mine);
+        if *t == Target::Pip && args.download && fastest.is_some() {
+            printer.progress("downloading from the best mirrors...");
+            mirrors::probe::download_top(&mut mine, 3, opts.timeout)?;
+            fastest = mirrors::rank::rank_by_throughput(&mut mine);
+        }
+        results.push(TargetResult {
+            target: *t,
+            probes: mine,
+            fastest,
+            applied: None,
         });
-        printer.json(&report::json::mirrors(&probes, fastest.as_deref(), applied))?;
+    }
+
+    if args.apply.is_some() {
+        for r in &mut results {
+            let chosen = match &named {
+                Some(m) => {
+                    // conda: a site with some of the channels can still serve those.
+                    let p = r
+                        .probes
+                        .first()
+                        .filter(|p| p.ok || p.channels.iter().any(|c| c.ok));
+                    let Some(p) = p else {
+                        let why = r
+                            .probes
+                            .first()
+                            .and_then(|p| p.error.clone())
+                            .unwrap_or_default();
+                        return Err(BadInput::new(format!(
+                            "--apply {}: {} does not answer as a {} mirror ({why}); nothing written",
+                            m.name,
+                            r.target.url_of(m).unwrap_or_default(),
+                            r.target
+                        ))
+                        .hint("`pydoctor mirrors -v` shows why; --timeout gives slow links more time")
+                        .into());
+                    };
+                    (m.clone(), p.clone())
+                }
+                None => {
+                    let Some(f) = &r.fastest else {
+                        return Err(anyhow::anyhow!(
+                            "no usable, up-to-date {} mirror to apply",
+                            r.target
+                        ));
+                    };
+                    let p = r.probes.iter().find(|p| &p.name == f).cloned();
+                    let site = sites.iter().find(|m| &m.name == f).cloned();
+                    match (site, p) {
+                        (Some(s), Some(p)) => (s, p),
+                        _ => continue,
+                    }
+                }
+            };
+            r.applied = Some(apply_one(r.target, &chosen.0, &chosen.1, args.dry_run)?);
+        }
+    }
+
+    let usable = results.iter().all(|r| r.probes.iter().any(|p| p.ok));
+    if printer.is_json() {
+        printer.json(&report::json::mirrors(&results))?;
     } else {
-        let v = printer.verbosity();
-        let out = printer.out();
-        let ending = if to_apply.is_some() {
-            report::human::MirrorsEnding::Applying
-        } else if args.fastest {
-            report::human::MirrorsEnding::Fastest
-        } else {
-            report::human::MirrorsEnding::Summary
-        };
-        report::human::mirrors(out, &probes, fastest.as_deref(), ending, v)?;
-        if to_apply.is_some() {
-            writeln!(out)?;
-            report::human::config_changes(out, &changes, args.dry_run, "updated")?;
-        }
-        for w in &warnings {
-            printer.warning(w);
-        }
-        if !changes.is_empty() && !args.dry_run {
-            printer.hint("`pydoctor mirrors --revert` restores the previous files");
-        }
+        print_human(printer, &results, args)?;
     }
     Ok(if usable {
         ExitStatus::Success
     } else {
         ExitStatus::Problems
     })
+}
+
+fn print_human(printer: &mut Printer, results: &[TargetResult], args: &MirrorsArgs) -> Result<()> {
+    let v = printer.verbosity();
+    let several = results.len() > 1;
+    let mut warnings = Vec::new();
+    let mut wrote = false;
+    for (i, r) in results.iter().enumerate() {
+        let out = printer.out();
+        if several {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            report::human::heading(out, r.target.title())?;
+        }
+        let ending = if r.applied.is_some() {
+            report::human::MirrorsEnding::Applying
+        } else if args.fastest {
+            report::human::MirrorsEnding::Fastest
+        } else {
+            report::human::MirrorsEnding::Summary
+        };
+        report::human::mirrors(out, r.target, &r.probes, r.fastest.as_deref(), ending, v)?;
+        if let Some(a) = &r.applied {
+            writeln!(out)?;
+            if a.shell_lines.is_empty() {
+                report::human::config_changes(out, &a.changes, args.dry_run, "updated")?;
+            } else {
+                report::human::shell_lines(
+                    out,
+                    &a.shell_lines,
+                    mirrors::huggingface::user_shell(),
+                )?;
+            }
+            wrote |= !a.changes.is_empty() && !args.dry_run;
+            warnings.extend(a.warnings.iter().cloned());
+        }
+    }
+    for w in &warnings {
+        printer.warning(w);
+    }
+    if wrote {
+        printer.hint("`pydoctor mirrors --revert` restores the previous files");
+    }
+    Ok(())
 }

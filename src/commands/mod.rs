@@ -3,7 +3,7 @@
 
 mod fix;
 mod info;
-mod mirrors;
+pub mod mirrors;
 mod scan;
 
 use std::process::ExitCode;

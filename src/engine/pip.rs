@@ -117,23 +117,24 @@ pub fn invalid_files(site: Option<&Path>) -> Vec<(PathBuf, String)> {
 
 /// Probe each distinct URL once; returns url -> problem.
 pub fn probe_urls<'a>(urls: impl Iterator<Item = &'a str>) -> BTreeMap<String, String> {
-    let mut list: Vec<mirrors::Mirror> = Vec::new();
+    let opts = probe::Options {
+        timeout: Duration::from_secs(4),
+        ..Default::default()
+    };
+    let mut list: Vec<probe::Job> = Vec::new();
     for u in urls {
-        if !list.iter().any(|m| m.url == u) && mirrors::check_url(u).is_ok() {
-            list.push(mirrors::Mirror {
+        if !list.iter().any(|j| j.url == u) && mirrors::check_url(u).is_ok() {
+            let site = mirrors::Mirror {
                 name: u.to_owned(),
-                url: u.to_owned(),
-                aliases: Vec::new(),
-            });
+                url: Some(u.to_owned()),
+                ..Default::default()
+            };
+            list.extend(probe::Job::new(mirrors::Target::Pip, &site, &opts));
         }
     }
     if list.is_empty() {
         return BTreeMap::new();
     }
-    let opts = probe::Options {
-        timeout: Duration::from_secs(4),
-        ..Default::default()
-    };
     let Ok(probes) = probe::probe_all(&list, &opts, &mut |_, _| {}) else {
         return BTreeMap::new();
     };

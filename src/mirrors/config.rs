@@ -1,5 +1,6 @@
-//! Writing the chosen index into pip's user config (INI) and uv's user `uv.toml`, keeping every
-//! other setting and comment, with a timestamped backup beside each file and a way back.
+//! Writing a mirror into a client's user config, keeping every other setting and comment, with a
+//! timestamped backup beside each file and a way back (`edit_file`, `revert`, used by every
+//! target); and the pip target's writers: pip's user config (INI) and uv's `[[index]]`.
 //!
 //! pip.conf is edited by `pipconf` (line by line: no maintained Rust INI crate preserves
 //! comments and layout); uv.toml with toml_edit, which preserves formatting.
@@ -125,7 +126,8 @@ fn read_config(target: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
-fn edit_file(
+/// Edit one config file with `edit` (text in, text out): preview, backup and atomic write.
+pub(super) fn edit_file(
     path: &Path,
     dry_run: bool,
     edit: impl Fn(&str) -> Result<String>,
@@ -204,12 +206,12 @@ fn latest_backup(dir: &Dir, name: &OsStr) -> Result<Option<OsString>> {
         .max())
 }
 
-/// Restore the newest backup of each config file exactly (or remove a file that did not exist
+/// Restore the newest backup of each of `files` exactly (or remove a file that did not exist
 /// before), and remove that backup. Returns the files restored.
-pub fn revert(dry_run: bool) -> Result<Vec<Change>> {
+pub fn revert(files: &[PathBuf], dry_run: bool) -> Result<Vec<Change>> {
     let mut out = Vec::new();
-    for p in [pip_config_path(), uv_config_path()].into_iter().flatten() {
-        let target = resolve(&p);
+    for p in files {
+        let target = resolve(p);
         let Some(parent) = target.parent().filter(|d| d.is_dir()) else {
             continue;
         };

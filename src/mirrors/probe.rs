@@ -1,15 +1,43 @@
-//! Probing indexes the way pip starts an install: `GET <index>/<package>/` with pip's Accept
-//! header. All mirrors run concurrently under one overall deadline, bodies are read with a size
-//! cap, so a server that hangs, drips or streams forever costs at most the deadline and a
-//! bounded amount of memory.
+//! Probing mirrors the way each client starts: pip's `GET <index>/<package>/` with pip's Accept
+//! header here, the other targets' first requests in their modules. All jobs run concurrently
+//! under one overall deadline, bodies are read with a size cap, so a server that hangs, drips
+//! or streams forever costs at most the deadline and a bounded amount of memory.
 
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tokio::task::JoinSet;
 
-use super::Mirror;
 use super::index::{self, Format, NotIndex};
+use super::{Mirror, Target};
+
+/// One mirror site probed for one target.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: String,
+    pub target: Target,
+    /// The URL shown and written (conda: the site's default-channels folder).
+    pub url: String,
+    /// conda: each channel probed, as (name, channel URL).
+    pub channels: Vec<(String, String)>,
+}
+
+impl Job {
+    /// A job for `target` on site `m`, if the site serves it.
+    pub fn new(target: Target, m: &Mirror, opts: &Options) -> Option<Job> {
+        let url = target.url_of(m)?.to_owned();
+        let channels = match target {
+            Target::Conda => super::conda::channel_urls(m, &opts.conda_channels),
+            _ => Vec::new(),
+        };
+        Some(Job {
+            name: m.name.clone(),
+            target,
+            url,
+            channels,
+        })
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -21,6 +49,13 @@ pub struct Options {
     pub samples: usize,
     /// Largest body read.
     pub max_bytes: usize,
+    /// conda: channel names to probe, and the platform's subdir (`linux-64`).
+    pub conda_channels: Vec<String>,
+    pub conda_subdir: String,
+    /// uv-python: the asset asked for, `TAG/FILE`.
+    pub uv_python_asset: String,
+    /// huggingface: the model whose API page is asked for.
+    pub huggingface_model: String,
 }
 
 impl Default for Options {
@@ -30,6 +65,10 @@ impl Default for Options {
             timeout: Duration::from_secs(5),
             samples: 1,
             max_bytes: 8 << 20,
+            conda_channels: vec!["main".into(), "conda-forge".into()],
+            conda_subdir: super::conda::platform_subdir().into(),
+            uv_python_asset: String::new(),
+            huggingface_model: "openai-community/gpt2".into(),
         }
     }
 }
@@ -38,6 +77,7 @@ impl Default for Options {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Probe {
     pub name: String,
+    pub target: Target,
     pub url: String,
     pub ok: bool,
     /// Median time to fetch the whole page, in ms.
@@ -61,6 +101,63 @@ pub struct Probe {
     /// Megabytes (10^6 bytes) per second over the first `DOWNLOAD_CAP` bytes.
     pub throughput_mbps: Option<f64>,
     pub download_error: Option<String>,
+    /// conda: one result per channel (a site may carry `main` but not `nvidia`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelProbe>,
+    /// When the content was last updated (`Last-Modified`, the Hub's `lastModified`), as
+    /// seconds since 1970, per compared item (conda: per channel); compared across sites.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub updated: Vec<Option<i64>>,
+}
+
+/// One conda channel on one site.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChannelProbe {
+    pub channel: String,
+    pub url: String,
+    pub ok: bool,
+    pub latency_ms: Option<f64>,
+    pub error: Option<String>,
+    pub updated: Option<i64>,
+}
+
+impl Probe {
+    /// A probe of `job` that has found nothing yet.
+    pub fn start(job: &Job, packages: usize) -> Probe {
+        Probe {
+            name: job.name.clone(),
+            target: job.target,
+            url: job.url.clone(),
+            ok: false,
+            latency_ms: None,
+            first_ms: None,
+            error: None,
+            detail: None,
+            format: None,
+            newest: vec![
+                None;
+                if job.target == Target::Pip {
+                    packages
+                } else {
+                    0
+                }
+            ],
+            stale: false,
+            redirected_to: None,
+            download_url: None,
+            throughput_mbps: None,
+            download_error: None,
+            channels: Vec::new(),
+            updated: Vec::new(),
+        }
+    }
+
+    pub(super) fn failed(mut self, f: Failure) -> Probe {
+        self.ok = false;
+        self.error = Some(f.class);
+        self.detail = Some(f.detail);
+        self
+    }
 }
 
 fn versions_or_empty<S: serde::Serializer>(v: &[Option<String>], s: S) -> Result<S::Ok, S::Error> {
@@ -75,12 +172,12 @@ fn versions_or_empty<S: serde::Serializer>(v: &[Option<String>], s: S) -> Result
     seq.end()
 }
 
-struct Failure {
-    class: String,
-    detail: String,
+pub(super) struct Failure {
+    pub class: String,
+    pub detail: String,
 }
 
-fn fail(class: impl Into<String>, detail: impl Into<String>) -> Failure {
+pub(super) fn fail(class: impl Into<String>, detail: impl Into<String>) -> Failure {
     Failure {
         class: class.into(),
         detail: detail.into(),
@@ -124,7 +221,7 @@ fn redirect_policy() -> reqwest::redirect::Policy {
     })
 }
 
-fn classify(e: &reqwest::Error) -> Failure {
+pub(super) fn classify(e: &reqwest::Error) -> Failure {
     let text = chain(e);
     let lower = text.to_ascii_lowercase();
     let class = if e.is_timeout() {
@@ -159,6 +256,85 @@ async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>,
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// The start of a response: what the non-pip probes look at.
+pub(super) struct Head {
+    pub elapsed: Duration,
+    pub content_type: String,
+    /// `Last-Modified`, seconds since 1970.
+    pub last_modified: Option<i64>,
+    /// At most the cap asked for.
+    pub body: Vec<u8>,
+    pub final_url: String,
+}
+
+/// GET `url` and read at most `cap` bytes of a 2xx answer (more is not an error: a repodata.json
+/// or a Python build is far larger than a probe needs). `elapsed` runs to the last byte read.
+pub(super) async fn get_head(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(&str, &str)],
+    cap: usize,
+) -> Result<Head, Failure> {
+    let t0 = Instant::now();
+    let mut req = client.get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut resp = req.send().await.map_err(|e| classify(&e))?;
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(fail(
+            format!("http-{}", status.as_u16()),
+            format!("{url} answered {status}"),
+        ));
+    }
+    let header = |name: reqwest::header::HeaderName| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+    let last_modified = header(reqwest::header::LAST_MODIFIED)
+        .and_then(|v| httpdate::parse_http_date(&v).ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_secs()).ok());
+    let final_url = resp.url().to_string();
+    let mut body = Vec::new();
+    while body.len() < cap {
+        match resp.chunk().await.map_err(|e| classify(&e))? {
+            Some(chunk) => {
+                let take = chunk.len().min(cap - body.len());
+                body.extend_from_slice(&chunk[..take]);
+            }
+            None => break,
+        }
+    }
+    Ok(Head {
+        elapsed: t0.elapsed(),
+        content_type,
+        last_modified,
+        body,
+        final_url,
+    })
+}
+
+/// A 200 HTML page where data was asked for: a captive portal or a login page.
+pub(super) fn html_instead(head: &Head, what: &str) -> Option<Failure> {
+    let html = head.content_type.to_ascii_lowercase().contains("text/html")
+        || head
+            .body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == b'<');
+    html.then(|| {
+        fail(
+            "not-the-data",
+            format!("{} answered an HTML page, not {what}", head.final_url),
+        )
+    })
 }
 
 struct Fetched {
@@ -238,7 +414,7 @@ fn pick_file(page: &index::Page, page_url: &str) -> Option<String> {
     Some(url.to_string())
 }
 
-fn ms(d: Duration) -> f64 {
+pub(super) fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e4).round() / 10.0
 }
 
@@ -247,23 +423,9 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     v.get(v.len() / 2).copied()
 }
 
-async fn probe_one(client: reqwest::Client, m: Mirror, opts: Options) -> Probe {
-    let mut probe = Probe {
-        name: m.name.clone(),
-        url: m.url.clone(),
-        ok: false,
-        latency_ms: None,
-        first_ms: None,
-        error: None,
-        detail: None,
-        format: None,
-        newest: vec![None; opts.packages.len()],
-        stale: false,
-        redirected_to: None,
-        download_url: None,
-        throughput_mbps: None,
-        download_error: None,
-    };
+async fn probe_pip(client: reqwest::Client, job: Job, opts: Options) -> Probe {
+    let m = &job;
+    let mut probe = Probe::start(&job, opts.packages.len());
     let mut times = Vec::new();
     for (i, package) in opts.packages.iter().enumerate() {
         // The first package is fetched `samples` times over the kept-alive connection.
@@ -288,11 +450,7 @@ async fn probe_one(client: reqwest::Client, m: Mirror, opts: Options) -> Probe {
                         probe.redirected_to = Some(f.final_url);
                     }
                 }
-                Err(e) => {
-                    probe.error = Some(e.class);
-                    probe.detail = Some(e.detail);
-                    return probe;
-                }
+                Err(e) => return probe.failed(e),
             }
         }
     }
@@ -304,16 +462,26 @@ async fn probe_one(client: reqwest::Client, m: Mirror, opts: Options) -> Probe {
 
 /// A client builder with rustls on the ring provider (installed process-wide once; a second
 /// install reports the first one, which is the same provider).
-fn client_builder() -> reqwest::ClientBuilder {
+pub(super) fn client_builder() -> reqwest::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
 }
 
-/// Probe every mirror concurrently; returns one result per mirror, in input order. Nothing
-/// takes longer than `opts.timeout` in all. `progress(answered, left)` is called as answers
-/// arrive and every tenth of a second with the time left to the deadline.
+/// Probe one job the way its target's client starts.
+async fn probe_one(client: reqwest::Client, job: Job, opts: Options) -> Probe {
+    match job.target {
+        Target::Pip => probe_pip(client, job, opts).await,
+        Target::Conda => super::conda::probe(client, job, opts).await,
+        Target::UvPython => super::uv_python::probe(client, job, opts).await,
+        Target::Huggingface => super::huggingface::probe(client, job, opts).await,
+    }
+}
+
+/// Probe every job concurrently; returns one result per job, in input order. Nothing takes
+/// longer than `opts.timeout` in all. `progress(answered, left)` is called as answers arrive
+/// and every tenth of a second with the time left to the deadline.
 pub fn probe_all(
-    mirrors: &[Mirror],
+    jobs: &[Job],
     opts: &Options,
     progress: &mut dyn FnMut(usize, Duration),
 ) -> anyhow::Result<Vec<Probe>> {
@@ -332,37 +500,21 @@ pub fn probe_all(
     rt.block_on(async {
         let deadline = tokio::time::Instant::now() + opts.timeout;
         let mut set = JoinSet::new();
-        for (i, m) in mirrors.iter().enumerate() {
-            let (client, m, opts) = (client.clone(), m.clone(), opts.clone());
+        for (i, job) in jobs.iter().enumerate() {
+            let (client, job, opts) = (client.clone(), job.clone(), opts.clone());
             set.spawn(async move {
-                let name = m.name.clone();
-                let url = m.url.clone();
-                let n = opts.packages.len();
-                let limit = opts.timeout;
-                let r = tokio::time::timeout_at(deadline, probe_one(client, m, opts)).await;
-                let p = r.unwrap_or_else(|_| Probe {
-                    name,
-                    url,
-                    ok: false,
-                    latency_ms: None,
-                    first_ms: None,
-                    error: Some("timeout".into()),
-                    detail: Some(format!(
+                let timed_out = Probe::start(&job, opts.packages.len()).failed(fail(
+                    "timeout",
+                    format!(
                         "no complete answer within {:.1} s",
-                        limit.as_secs_f64()
-                    )),
-                    format: None,
-                    newest: vec![None; n],
-                    stale: false,
-                    redirected_to: None,
-                    download_url: None,
-                    throughput_mbps: None,
-                    download_error: None,
-                });
-                (i, p)
+                        opts.timeout.as_secs_f64()
+                    ),
+                ));
+                let r = tokio::time::timeout_at(deadline, probe_one(client, job, opts)).await;
+                (i, r.unwrap_or(timed_out))
             });
         }
-        let mut out: Vec<Option<Probe>> = vec![None; mirrors.len()];
+        let mut out: Vec<Option<Probe>> = vec![None; jobs.len()];
         let mut answered = 0;
         let mut tick = tokio::time::interval(Duration::from_millis(100));
         loop {
@@ -420,7 +572,10 @@ pub fn download_top(probes: &mut [Probe], top: usize, timeout: Duration) -> anyh
         .user_agent(concat!("pydoctor/", env!("CARGO_PKG_VERSION")))
         .redirect(redirect_policy())
         .build()?;
-    for p in probes.iter_mut().filter(|p| p.ok && !p.stale).take(top) {
+    let pip = probes
+        .iter_mut()
+        .filter(|p| p.target == Target::Pip && p.ok && !p.stale);
+    for p in pip.take(top) {
         let Some(url) = p.download_url.clone() else {
             continue;
         };

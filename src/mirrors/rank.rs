@@ -1,5 +1,6 @@
-//! Pure ranking: mark mirrors that lag behind the newest version any index lists as stale,
-//! then order usable-and-current by latency, then stale ones, then failures.
+//! Pure ranking of one target's probes: mark mirrors that lag behind the others as stale (pip:
+//! the newest version listed; conda and the Hub: content dated more than a day before another
+//! site's), then order usable-and-current by latency, then stale ones, then failures.
 
 use std::str::FromStr;
 
@@ -26,8 +27,32 @@ pub fn rank_by_throughput(probes: &mut [Probe]) -> Option<String> {
         .map(|p| p.name.clone())
 }
 
+/// How far behind the freshest site a dated copy may be: mirrors sync every few hours.
+pub const DATE_SLACK_SECS: i64 = 24 * 3600;
+
+/// Mark sites whose dated content (per compared item) is over a day older than another's.
+fn mark_dated(probes: &mut [Probe]) {
+    let n = probes.iter().map(|p| p.updated.len()).max().unwrap_or(0);
+    for i in 0..n {
+        let newest = probes
+            .iter()
+            .filter(|p| p.ok)
+            .filter_map(|p| p.updated.get(i).copied().flatten())
+            .max();
+        let Some(newest) = newest else { continue };
+        for p in probes.iter_mut().filter(|p| p.ok) {
+            if let Some(Some(t)) = p.updated.get(i)
+                && newest - t > DATE_SLACK_SECS
+            {
+                p.stale = true;
+            }
+        }
+    }
+}
+
 /// Mark stale mirrors and sort. Returns the name of the fastest usable, current mirror.
 pub fn rank(probes: &mut [Probe]) -> Option<String> {
+    mark_dated(probes);
     let n = probes.iter().map(|p| p.newest.len()).max().unwrap_or(0);
     for i in 0..n {
         let newest = probes
@@ -74,6 +99,7 @@ mod tests {
     fn p(name: &str, ok: bool, ms: f64, newest: &str) -> Probe {
         Probe {
             name: name.into(),
+            target: crate::mirrors::Target::Pip,
             url: format!("https://{name}/simple"),
             ok,
             latency_ms: ok.then_some(ms),
@@ -87,6 +113,8 @@ mod tests {
             download_url: None,
             throughput_mbps: None,
             download_error: None,
+            channels: Vec::new(),
+            updated: Vec::new(),
         }
     }
 
@@ -102,6 +130,23 @@ mod tests {
         let order: Vec<&str> = v.iter().map(|x| x.name.as_str()).collect();
         assert_eq!(order, ["mid", "slow", "fast-stale", "dead"]);
         assert!(v[2].stale);
+    }
+
+    #[test]
+    fn a_day_old_copy_is_stale() {
+        let day = DATE_SLACK_SECS;
+        let mut v = vec![p("old", true, 10.0, ""), p("new", true, 90.0, "")];
+        v[0].updated = vec![Some(1_000_000)];
+        v[1].updated = vec![Some(1_000_000 + day + 1)];
+        assert_eq!(rank(&mut v).as_deref(), Some("new"));
+        let mut w = vec![p("a", true, 10.0, ""), p("b", true, 90.0, "")];
+        w[0].updated = vec![Some(1_000_000)];
+        w[1].updated = vec![Some(1_000_000 + day - 1)];
+        assert_eq!(
+            rank(&mut w).as_deref(),
+            Some("a"),
+            "within a day is current"
+        );
     }
 
     #[test]

@@ -314,14 +314,46 @@ pub fn explain(w: &mut dyn Write, r: &Rule) -> io::Result<()> {
     Ok(())
 }
 
-/// `pydoctor mirrors`: a table sorted by rank, failures last with their error class.
+/// A date (seconds since 1970) as `YYYY-MM-DD`, UTC.
+fn day(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    // Civil date from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// What the freshness column shows: pip's newest version, else the oldest content date.
+fn freshness(p: &crate::mirrors::probe::Probe) -> String {
+    if let Some(Some(v)) = p.newest.first() {
+        return v.clone();
+    }
+    p.updated
+        .iter()
+        .flatten()
+        .min()
+        .map(|t| day(*t))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// One target's probes for `pydoctor mirrors`: a table sorted by rank, failures last with their
+/// error class (conda: a line of per-channel results under a site that lacks one).
 pub fn mirrors(
     w: &mut dyn Write,
+    target: crate::mirrors::Target,
     probes: &[crate::mirrors::probe::Probe],
     fastest: Option<&str>,
     ending: MirrorsEnding,
     v: Verbosity,
 ) -> io::Result<()> {
+    use crate::mirrors::Target;
     let name_w = probes
         .iter()
         .map(|p| p.name.len())
@@ -333,11 +365,16 @@ pub fn mirrors(
         .iter()
         .filter(|p| v != Verbosity::Quiet || !p.ok || p.stale)
         .collect();
+    let fresh_head = if target == Target::Pip {
+        "newest"
+    } else {
+        "updated"
+    };
     if !shown.is_empty() {
         writeln!(
             w,
             "{BOLD}{:<name_w$}  {:<13} {:>9}  {:<10} url{BOLD:#}",
-            "name", "status", "latency", "newest"
+            "name", "status", "latency", fresh_head
         )?;
     }
     for p in shown {
@@ -350,17 +387,29 @@ pub fn mirrors(
             .latency_ms
             .map(|l| format!("{l:.0} ms"))
             .unwrap_or_else(|| "-".into());
-        let newest = p
-            .newest
-            .first()
-            .cloned()
-            .flatten()
-            .unwrap_or_else(|| "-".into());
         writeln!(
             w,
             "{:<name_w$}  {st}{:<13}{st:#} {:>9}  {:<10} {}",
-            p.name, status, latency, newest, p.url
+            p.name,
+            status,
+            latency,
+            freshness(p),
+            p.url
         )?;
+        if !p.ok || v == Verbosity::Verbose {
+            let channels: Vec<String> = p
+                .channels
+                .iter()
+                .map(|c| match (&c.error, c.latency_ms) {
+                    (Some(e), _) => format!("{} {e}", c.channel),
+                    (None, Some(l)) => format!("{} ok {l:.0} ms", c.channel),
+                    (None, None) => format!("{} ok", c.channel),
+                })
+                .collect();
+            if !channels.is_empty() {
+                writeln!(w, "{:<name_w$}  channels: {}", "", channels.join(", "))?;
+            }
+        }
         if let Some(t) = p.throughput_mbps {
             writeln!(w, "{:<name_w$}  download: {t:.2} MB/s", "")?;
         } else if let Some(e) = &p.download_error {
@@ -392,16 +441,58 @@ pub fn mirrors(
         }
         (MirrorsEnding::Fastest, Some(p)) => {
             writeln!(w, "\n{GREEN}fastest{GREEN:#}: {} ({})", p.name, p.url)?;
-            writeln!(
-                w,
-                "  configure pip and uv: pydoctor mirrors --apply {}",
-                p.name
-            )?;
-            writeln!(
-                w,
-                "  or for pip alone:     pip config --user set global.index-url {}",
-                p.url
-            )?;
+            match target {
+                Target::Pip => {
+                    writeln!(
+                        w,
+                        "  configure pip and uv: pydoctor mirrors --apply {}",
+                        p.name
+                    )?;
+                    writeln!(
+                        w,
+                        "  or for pip alone:     pip config --user set global.index-url {}",
+                        p.url
+                    )?;
+                }
+                Target::Huggingface => writeln!(
+                    w,
+                    "  the line for your shell: pydoctor mirrors --apply {} --target {target}",
+                    p.name
+                )?,
+                _ => writeln!(
+                    w,
+                    "  configure it: pydoctor mirrors --apply {} --target {target}",
+                    p.name
+                )?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A section heading (one per mirror target).
+pub fn heading(w: &mut dyn Write, title: &str) -> io::Result<()> {
+    writeln!(w, "{BOLD}{title}{BOLD:#}")
+}
+
+/// The lines that set a variable, the user's shell first: printed, never written to a file.
+pub fn shell_lines(
+    w: &mut dyn Write,
+    lines: &[(&'static str, String)],
+    user_shell: &str,
+) -> io::Result<()> {
+    let mut ordered: Vec<&(&str, String)> =
+        lines.iter().filter(|(s, _)| *s == user_shell).collect();
+    ordered.extend(lines.iter().filter(|(s, _)| *s != user_shell));
+    writeln!(
+        w,
+        "only the environment sets it; add this line to your shell's startup file:"
+    )?;
+    for (i, (shell, line)) in ordered.iter().enumerate() {
+        if i == 0 {
+            writeln!(w, "  {line}")?;
+        } else {
+            writeln!(w, "  {DIM}{line}   ({shell}){DIM:#}")?;
         }
     }
     Ok(())

@@ -245,30 +245,38 @@ pub fn rules(rules: &[std::sync::Arc<Rule>]) -> RulesDoc<'_> {
 
 /// What `mirrors --apply` wrote (or would write).
 #[derive(Serialize)]
-pub struct Applied<'a> {
-    pub url: &'a str,
-    pub dry_run: bool,
-    pub changes: &'a [Change],
-    pub warnings: &'a [String],
+pub struct TargetDoc<'a> {
+    target: crate::mirrors::Target,
+    fastest: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    applied: Option<&'a crate::commands::mirrors::Applied>,
 }
 
 #[derive(Serialize)]
 pub struct MirrorsDoc<'a> {
-    mirrors: &'a [Probe],
+    /// Every probe, each naming its target.
+    mirrors: Vec<&'a Probe>,
+    /// The first target's (pip's when probed): what one-target scripts read.
     fastest: Option<&'a str>,
-    applied: Option<Applied<'a>>,
+    applied: Option<&'a crate::commands::mirrors::Applied>,
+    targets: Vec<TargetDoc<'a>>,
 }
 
-/// `{"mirrors":[{"name","url","ok","latency_ms","error"}],"fastest": name|null}`
-pub fn mirrors<'a>(
-    probes: &'a [Probe],
-    fastest: Option<&'a str>,
-    applied: Option<Applied<'a>>,
-) -> MirrorsDoc<'a> {
+/// `{"mirrors":[{"name","target","url","ok","latency_ms","error",...}],"fastest","applied",
+/// "targets":[{"target","fastest","applied"}]}`
+pub fn mirrors(results: &[crate::commands::mirrors::TargetResult]) -> MirrorsDoc<'_> {
     MirrorsDoc {
-        mirrors: probes,
-        fastest,
-        applied,
+        mirrors: results.iter().flat_map(|r| r.probes.iter()).collect(),
+        fastest: results.first().and_then(|r| r.fastest.as_deref()),
+        applied: results.first().and_then(|r| r.applied.as_ref()),
+        targets: results
+            .iter()
+            .map(|r| TargetDoc {
+                target: r.target,
+                fastest: r.fastest.as_deref(),
+                applied: r.applied.as_ref(),
+            })
+            .collect(),
     }
 }
 

@@ -20,7 +20,7 @@ fn retired(pip: &[PipIndex]) -> Vec<Hit> {
             Some((m, true)) => Some(
                 Hit::new(&p.source)
                     .var("url", p.url.clone())
-                    .var("current", m.url.clone())
+                    .var("current", m.url.clone().unwrap_or_default())
                     .fix(set_index()),
             ),
             _ => None,

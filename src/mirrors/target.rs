@@ -1,0 +1,104 @@
+//! The things a mirror site can serve, and for each: which URL of a site it uses, how it is
+//! probed, which config file it writes. Everything target-specific is reached from here, so a
+//! new target is one module plus one arm in each `match` below (the compiler lists them).
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::Mirror;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// pip's and uv's package index (pip.conf `index-url`, uv.toml `[[index]]`).
+    Pip,
+    /// conda's channels (`.condarc` `default_channels`, `custom_channels`).
+    Conda,
+    /// uv's Python downloads (uv.toml `python-install-mirror`).
+    UvPython,
+    /// The Hugging Face Hub (`HF_ENDPOINT`, set in the shell only).
+    Huggingface,
+}
+
+impl Target {
+    pub const ALL: [Target; 4] = [
+        Target::Pip,
+        Target::Conda,
+        Target::UvPython,
+        Target::Huggingface,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Pip => "pip",
+            Target::Conda => "conda",
+            Target::UvPython => "uv-python",
+            Target::Huggingface => "huggingface",
+        }
+    }
+
+    /// What the target's table is headed with.
+    pub fn title(self) -> &'static str {
+        match self {
+            Target::Pip => "package indexes (pip, uv)",
+            Target::Conda => "conda channels",
+            Target::UvPython => "Python downloads (uv python install)",
+            Target::Huggingface => "Hugging Face Hub (HF_ENDPOINT)",
+        }
+    }
+
+    /// The URL `m` serves for this target (conda: the default channels' folder).
+    pub fn url_of(self, m: &Mirror) -> Option<&str> {
+        match self {
+            Target::Pip => m.url.as_deref(),
+            Target::Conda => m.conda.as_deref(),
+            Target::UvPython => m.uv_python.as_deref(),
+            Target::Huggingface => m.huggingface.as_deref(),
+        }
+    }
+
+    pub fn set_url(self, m: &mut Mirror, url: String) {
+        match self {
+            Target::Pip => m.url = Some(url),
+            Target::Conda => m.conda = Some(url),
+            Target::UvPython => m.uv_python = Some(url),
+            Target::Huggingface => m.huggingface = Some(url),
+        }
+    }
+
+    /// The config files `--apply` edits for this target (and `--revert` restores).
+    pub fn config_files(self) -> Vec<PathBuf> {
+        match self {
+            Target::Pip => [
+                super::config::pip_config_path(),
+                super::config::uv_config_path(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            Target::Conda => super::conda::user_condarc().into_iter().collect(),
+            Target::UvPython => super::config::uv_config_path().into_iter().collect(),
+            // Only the environment sets HF_ENDPOINT: nothing is written.
+            Target::Huggingface => Vec::new(),
+        }
+    }
+
+    /// An example `--mirror` value, for error hints.
+    pub fn example(self) -> &'static str {
+        match self {
+            Target::Pip => "tuna=https://pypi.tuna.tsinghua.edu.cn/simple",
+            Target::Conda => "tuna=https://mirrors.tuna.tsinghua.edu.cn/anaconda",
+            Target::UvPython => {
+                "nju=https://mirror.nju.edu.cn/github-release/indygreg/python-build-standalone"
+            }
+            Target::Huggingface => "hf-mirror=https://hf-mirror.com",
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
