@@ -314,6 +314,10 @@ pub struct MirrorsArgs {
     /// release tags; huggingface: the Hub).
     #[arg(long, value_name = "NAME=URL")]
     pub mirror: Vec<String>,
+    /// Leave out the built-in sites: probe only those of the config file ([[mirror]]) and
+    /// --mirror (an internal mirror behind a firewall, say).
+    #[arg(long)]
+    pub no_builtin: bool,
     /// Overall deadline for all probes, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 5.0, value_parser = parse_timeout)]
     pub timeout: f64,

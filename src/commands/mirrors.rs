@@ -61,7 +61,11 @@ fn targets(args: &MirrorsArgs) -> Result<Vec<Target>, BadInput> {
 
 fn site_list(cfg: &UserConfig, args: &MirrorsArgs, targets: &[Target]) -> Result<Vec<Mirror>> {
     if args.mirror.is_empty() {
-        let mut list = mirrors::known().to_vec();
+        let mut list = if args.no_builtin {
+            Vec::new()
+        } else {
+            mirrors::known().to_vec()
+        };
         list.extend(cfg.mirror.iter().cloned());
         return Ok(list);
     }
@@ -217,7 +221,7 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         .collect();
     if jobs.is_empty() {
         return Err(BadInput::new("no site to probe for the targets given")
-            .hint("--mirror NAME=URL adds one")
+            .hint("--mirror NAME=URL adds one, [[mirror]] in the config file too")
             .into());
     }
     let total = jobs.len();

@@ -57,6 +57,8 @@ pub struct MachineFacts {
     pub conda_unlisted: Option<(PathBuf, Vec<PathBuf>)>,
     /// PATH, pyenv, leaking variables, CA bundles, build settings.
     pub setup: super::setup::SetupFacts,
+    /// conda channels, uv's Python mirror, the Hub: as configured, and probed unless offline.
+    pub sources: super::sources::Sources,
 }
 
 /// The user's Jupyter kernels folder (`$JUPYTER_DATA_DIR`, else `$XDG_DATA_HOME/jupyter`).
@@ -219,7 +221,11 @@ fn conda_unlisted(envs: &[&Facts]) -> Option<(PathBuf, Vec<PathBuf>)> {
 }
 
 /// Gather the machine's facts; `envs` are the environments scanned in this run.
-pub fn gather(envs: &[&Facts], pip: Vec<PipIndex>) -> MachineFacts {
+pub fn gather(
+    envs: &[&Facts],
+    pip: Vec<PipIndex>,
+    sources: super::sources::Sources,
+) -> MachineFacts {
     MachineFacts {
         stale_virtual_env: std::env::var_os("VIRTUAL_ENV")
             .filter(|v| !v.is_empty())
@@ -233,5 +239,6 @@ pub fn gather(envs: &[&Facts], pip: Vec<PipIndex>) -> MachineFacts {
         ipython: ipython_profile(envs),
         setup: super::setup::gather(),
         conda_unlisted: conda_unlisted(envs),
+        sources,
     }
 }

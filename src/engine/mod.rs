@@ -7,6 +7,7 @@ pub mod facts;
 pub mod machine;
 pub mod pip;
 pub mod setup;
+pub mod sources;
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::env::{Env, EnvError};
 pub use crate::rules::Severity;
-use crate::rules::{Detector, Fix, Hit, Rule};
+use crate::rules::{Code, Detector, Fix, Hit, Rule};
 pub use facts::Facts;
 pub use machine::MachineFacts;
 
@@ -147,7 +148,8 @@ pub struct ScanOptions {
 }
 
 /// Scan several environments in parallel (results keep the input order), then the machine.
-/// Configured pip indexes are probed once for all, unless offline.
+/// Configured pip indexes, conda channels, uv's Python mirror and the Hub are probed once for
+/// all, together, unless offline.
 /// `done` is called once per environment as its scan finishes (from worker threads).
 pub fn scan(
     rules: &[Arc<Rule>],
@@ -160,17 +162,45 @@ pub fn scan(
         .map(|e| pip::configured(Some(&e.root)))
         .collect();
     let mut user = pip::configured(None);
-    let wants_probe = rules
-        .iter()
-        .any(|r| r.code == crate::rules::Code::PipIndexUnreachable);
-    if !opts.offline && wants_probe {
-        let urls = user
-            .iter()
-            .chain(site.iter().flatten())
-            .map(|p| p.url.as_str());
-        let problems = pip::probe_urls(urls);
-        for p in user.iter_mut().chain(site.iter_mut().flatten()) {
-            p.unreachable = problems.get(&p.url).cloned();
+    let mut sources = sources::read();
+    let wants = |codes: &[Code]| rules.iter().any(|r| codes.contains(&r.code));
+    if !opts.offline {
+        // Every configured source is probed at once, under one deadline.
+        let probe_opts = crate::mirrors::probe::Options {
+            timeout: std::time::Duration::from_secs(4),
+            uv_python_asset: if sources.uv_python.is_some()
+                && wants(&[Code::UvPythonMirrorUnreachable])
+            {
+                crate::mirrors::uv_python::asset_from_uv()
+                    .unwrap_or_else(|| crate::mirrors::probe_settings().uv_python_asset)
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        };
+        let mut jobs = Vec::new();
+        if wants(&[Code::PipIndexUnreachable]) {
+            let urls = user
+                .iter()
+                .chain(site.iter().flatten())
+                .map(|p| p.url.as_str());
+            jobs.extend(pip::jobs(urls, &probe_opts));
+        }
+        let source_jobs = sources.jobs();
+        jobs.extend(source_jobs.into_iter().filter(|j| match j.target {
+            crate::mirrors::Target::Conda => wants(&[Code::CondaChannelUnreachable]),
+            crate::mirrors::Target::UvPython => wants(&[Code::UvPythonMirrorUnreachable]),
+            crate::mirrors::Target::Huggingface => wants(&[Code::HfEndpointUnreachable]),
+            crate::mirrors::Target::Pip => false,
+        }));
+        if !jobs.is_empty()
+            && let Ok(probes) = crate::mirrors::probe::probe_all(&jobs, &probe_opts, &mut |_, _| {})
+        {
+            let problems = pip::problems(&probes);
+            for p in user.iter_mut().chain(site.iter_mut().flatten()) {
+                p.unreachable = problems.get(&p.url).cloned();
+            }
+            sources.absorb(&probes);
         }
     }
     let roots: Vec<PathBuf> = envs.iter().map(|e| e.root.clone()).collect();
@@ -195,7 +225,7 @@ pub fn scan(
         }
     }
     let scanned: Vec<&Facts> = report.envs.iter().map(|r| &r.facts).collect();
-    let machine = machine::gather(&scanned, user);
+    let machine = machine::gather(&scanned, user, sources);
     report.machine = evaluate_machine(rules, machine);
     report
 }

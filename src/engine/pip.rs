@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::mirrors::{self, probe};
 use crate::pipconf;
@@ -115,12 +114,8 @@ pub fn invalid_files(site: Option<&Path>) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// Probe each distinct URL once; returns url -> problem.
-pub fn probe_urls<'a>(urls: impl Iterator<Item = &'a str>) -> BTreeMap<String, String> {
-    let opts = probe::Options {
-        timeout: Duration::from_secs(4),
-        ..Default::default()
-    };
+/// One probe job per distinct, well-formed URL.
+pub fn jobs<'a>(urls: impl Iterator<Item = &'a str>, opts: &probe::Options) -> Vec<probe::Job> {
     let mut list: Vec<probe::Job> = Vec::new();
     for u in urls {
         if !list.iter().any(|j| j.url == u) && mirrors::check_url(u).is_ok() {
@@ -129,25 +124,24 @@ pub fn probe_urls<'a>(urls: impl Iterator<Item = &'a str>) -> BTreeMap<String, S
                 url: Some(u.to_owned()),
                 ..Default::default()
             };
-            list.extend(probe::Job::new(mirrors::Target::Pip, &site, &opts));
+            list.extend(probe::Job::new(mirrors::Target::Pip, &site, opts));
         }
     }
-    if list.is_empty() {
-        return BTreeMap::new();
-    }
-    let Ok(probes) = probe::probe_all(&list, &opts, &mut |_, _| {}) else {
-        return BTreeMap::new();
-    };
+    list
+}
+
+/// The pip probes that failed: url -> problem.
+pub fn problems(probes: &[probe::Probe]) -> BTreeMap<String, String> {
     probes
-        .into_iter()
-        .filter(|p| !p.ok)
+        .iter()
+        .filter(|p| p.target == mirrors::Target::Pip && !p.ok)
         .map(|p| {
             let why = format!(
                 "{}: {}",
-                p.error.unwrap_or_default(),
-                p.detail.unwrap_or_default()
+                p.error.clone().unwrap_or_default(),
+                p.detail.clone().unwrap_or_default()
             );
-            (p.url, why)
+            (p.url.clone(), why)
         })
         .collect()
 }

@@ -81,12 +81,19 @@ pub fn asset_from_uv() -> Option<String> {
     asset_from_listing(&out.stdout)
 }
 
-/// The `TAG/FILE` of the first CPython download in uv's JSON listing.
+/// The `TAG/FILE` of the build `uv python install` picks with no version: the first (newest)
+/// stable CPython of the default variant in uv's JSON listing.
 fn asset_from_listing(json: &[u8]) -> Option<String> {
     let list: Vec<serde_json::Value> = serde_json::from_slice(json).ok()?;
+    let field =
+        |e: &serde_json::Value, k: &str| e.get(k).and_then(|v| v.as_str()).map(str::to_owned);
     list.iter()
-        .filter(|e| e.get("implementation").and_then(|i| i.as_str()) == Some("cpython"))
-        .filter_map(|e| e.get("url")?.as_str())
+        .filter(|e| field(e, "implementation").as_deref() == Some("cpython"))
+        .filter(|e| field(e, "variant").is_none_or(|v| v == "default"))
+        .filter(|e| {
+            field(e, "version").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        })
+        .filter_map(|e| field(e, "url"))
         .find_map(|u| {
             let (_, rest) = u.split_once("/releases/download/")?;
             (rest.split('/').count() == 2).then(|| rest.to_owned())
@@ -144,7 +151,9 @@ mod tests {
     #[test]
     fn asset_of_uv_listing() {
         let json = br#"[{"implementation":"pypy","url":"https://downloads.python.org/pypy/x.tar.bz2"},
-            {"implementation":"cpython","url":"https://releases.astral.sh/github/python-build-standalone/releases/download/20261110/cpython-3.15.2%2B20261110-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz"}]"#;
+            {"implementation":"cpython","version":"3.16.0a2","variant":"default","url":"https://r/releases/download/20261110/cpython-3.16.0a2.tar.gz"},
+            {"implementation":"cpython","version":"3.15.2","variant":"freethreaded","url":"https://r/releases/download/20261110/cpython-3.15.2t.tar.gz"},
+            {"implementation":"cpython","version":"3.15.2","variant":"default","url":"https://releases.astral.sh/github/python-build-standalone/releases/download/20261110/cpython-3.15.2%2B20261110-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz"}]"#;
         assert_eq!(
             asset_from_listing(json).unwrap(),
             "20261110/cpython-3.15.2%2B20261110-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz"

@@ -23,6 +23,7 @@ mod pyvenv;
 pub mod registry;
 mod scripts;
 mod shebang_form;
+mod sources;
 mod tool_links;
 
 use std::path::{Path, PathBuf};
@@ -112,6 +113,11 @@ codes! {
     PydistutilsCfg = "PD137", Detector::Machine(build_env::pydistutils_cfg), [], "–";
     TmpdirUnusable = "PD138", Detector::Machine(build_env::tmpdir_unusable), ["reason"], "manual: TMPDIR";
     CondaEnvUnlisted = "PD139", Detector::Machine(conda::unlisted), ["env"], "fix";
+    CondaChannelUnreachable = "PD140", Detector::Machine(sources::channel_unreachable), ["channel", "url", "reason"], "manual: mirrors --target conda";
+    CondaChannelDuplicate = "PD141", Detector::Machine(sources::channel_duplicate), ["url", "first", "second"], "manual: edit .condarc";
+    CondaChannelRetired = "PD142", Detector::Machine(sources::channel_retired), ["channel", "url"], "manual: conda config --remove";
+    UvPythonMirrorUnreachable = "PD143", Detector::Machine(sources::uv_python_unreachable), ["url", "reason"], "manual: mirrors --target uv-python";
+    HfEndpointUnreachable = "PD144", Detector::Machine(sources::hf_endpoint_unreachable), ["url", "reason"], "manual: mirrors --target huggingface";
 }
 
 impl Code {

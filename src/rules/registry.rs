@@ -19,6 +19,7 @@ pub const RULE_FILES: &[(&str, &str)] = &[
     ("env.toml", include_str!("../../rules/env.toml")),
     ("pip.toml", include_str!("../../rules/pip.toml")),
     ("setup.toml", include_str!("../../rules/setup.toml")),
+    ("sources.toml", include_str!("../../rules/sources.toml")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]

@@ -1,5 +1,7 @@
 //! Real HTTP servers on 127.0.0.1 (random ports) that serve PEP 503 HTML or PEP 691 JSON
-//! index pages, each with one behaviour. Threads are detached; they end with the test process.
+//! index pages, or a whole mirror site (pip index, conda channels, Python builds, the Hugging
+//! Face model API), each with one behaviour. Threads are detached; they end with the test
+//! process.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -26,6 +28,16 @@ pub enum Behavior {
     Redirect(String),
     /// 64 MiB of index-looking HTML, no Content-Length.
     Huge,
+    /// A mirror site, answering after `delay_ms`: pip's index at `/simple`, conda channels at
+    /// `/anaconda/pkgs/<name>` and `/anaconda/cloud/<name>` (those in `channels`; others 404),
+    /// python-build-standalone releases at `/pbs/<tag>/<file>` (tags in `tags`), the Hub at
+    /// `/hf/api/models/<id>`. Content is dated `updated` (seconds since 1970).
+    Site {
+        delay_ms: u64,
+        channels: Vec<&'static str>,
+        tags: Vec<&'static str>,
+        updated: u64,
+    },
     /// An index page after `page_delay_ms`, whose files (1 MiB each) are sent in 64 KiB
     /// chunks with `chunk_delay_ms` between them: a bandwidth cap.
     Files {
@@ -36,6 +48,13 @@ pub enum Behavior {
 
 pub struct Server {
     pub url: String,
+}
+
+impl Server {
+    /// `http://127.0.0.1:PORT`, for paths other than the index.
+    pub fn base(&self) -> String {
+        self.url.trim_end_matches("/simple").to_owned()
+    }
 }
 
 fn read_request(s: &mut TcpStream) -> Option<String> {
@@ -96,6 +115,79 @@ pub fn index_body(json: bool, versions: &[&str]) -> (String, &'static str) {
     }
 }
 
+/// An HTTP date for `Last-Modified`.
+fn http_date(secs: u64) -> String {
+    httpdate::fmt_http_date(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.000Z`, as the Hub writes `lastModified`.
+pub fn iso_date(secs: u64) -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%S.000Z"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn respond_with(s: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = s.write_all(head.as_bytes());
+    let _ = s.write_all(body);
+}
+
+fn site(s: &mut TcpStream, path: &str, channels: &[&str], tags: &[&str], updated: u64) {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let lm = ("Last-Modified", http_date(updated));
+    match parts.as_slice() {
+        ["simple", "pip"] => {
+            let (body, ct) = index_body(false, &["24.0", "24.1"]);
+            respond(s, "200 OK", ct, body.as_bytes());
+        }
+        ["anaconda", "pkgs" | "cloud", name, subdir, "repodata.json"]
+            if channels.contains(name) =>
+        {
+            let body = format!(
+                "{{\"info\":{{\"subdir\":\"{subdir}\"}},\"packages\":{{}},\"packages.conda\":{{}}}}"
+            );
+            respond_with(
+                s,
+                "200 OK",
+                &[("Content-Type", "application/json".into()), lm],
+                body.as_bytes(),
+            );
+        }
+        ["pbs", tag, _file] if tags.contains(tag) => {
+            respond_with(
+                s,
+                "206 Partial Content",
+                &[("Content-Type", "application/gzip".into()), lm],
+                &vec![0x1f; 64 << 10],
+            );
+        }
+        ["hf", "api", "models", rest @ ..] if !rest.is_empty() => {
+            let body = format!(
+                "{{\"id\":\"{}\",\"lastModified\":\"{}\",\"sha\":\"0\"}}",
+                rest.join("/"),
+                iso_date(updated)
+            );
+            respond_with(
+                s,
+                "200 OK",
+                &[("Content-Type", "application/json".into())],
+                body.as_bytes(),
+            );
+        }
+        _ => respond(s, "404 Not Found", "text/plain", b"no such file"),
+    }
+}
+
 fn handle(mut s: TcpStream, b: Behavior) {
     let Some(path) = read_request(&mut s) else {
         return;
@@ -108,6 +200,15 @@ fn handle(mut s: TcpStream, b: Behavior) {
             }
             let (body, ct) = index_body(json, &versions);
             respond(&mut s, "200 OK", ct, body.as_bytes());
+        }
+        Behavior::Site {
+            delay_ms,
+            channels,
+            tags,
+            updated,
+        } => {
+            thread::sleep(Duration::from_millis(delay_ms));
+            site(&mut s, &path, &channels, &tags, updated);
         }
         Behavior::Hang => thread::sleep(Duration::from_secs(600)),
         Behavior::Drip => {
