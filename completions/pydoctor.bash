@@ -339,7 +339,7 @@ _pydoctor() {
             return 0
             ;;
         pydoctor__subcmd__mirrors)
-            opts="-q -v -n -h --format --color --quiet --verbose --config --fastest --mirror --timeout --samples --package --download --apply --revert --dry-run --help"
+            opts="-q -v -t -n -h --format --color --quiet --verbose --config --fastest --target --mirror --no-builtin --timeout --samples --package --download --apply --revert --dry-run --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +355,14 @@ _pydoctor() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -W "pip conda uv-python huggingface" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "pip conda uv-python huggingface" -- "${cur}"))
                     return 0
                     ;;
                 --mirror)

@@ -75,16 +75,21 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l color -d '
 always\t''
 never\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l mirror -d 'Probe only these indexes (repeatable): NAME=URL' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s t -l target -d 'Only these targets (repeatable or comma-separated). Default: all of them, except with --mirror or --apply, which mean pip unless a target is given' -r -f -a "pip\t'pip\'s and uv\'s package index (pip.conf `index-url`, uv.toml `[[index]]`)'
+conda\t'conda\'s channels (`.condarc` `default_channels`, `custom_channels`)'
+uv-python\t'uv\'s Python downloads (uv.toml `python-install-mirror`)'
+huggingface\t'The Hugging Face Hub (`HF_ENDPOINT`, set in the shell only)'"
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l mirror -d 'Probe only these sites (repeatable): NAME=URL, the URL being what the one --target uses (pip: an index; conda: the folder holding pkgs/main and cloud/; uv-python: the folder of release tags; huggingface: the Hub)' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l timeout -d 'Overall deadline for all probes, in seconds' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l samples -d 'Page fetches per mirror over one connection; ranked on the median' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l package -d 'Probe package (repeatable); the first is timed, all are checked for freshness' -r
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l apply -d 'Write the fastest mirror (or the named one) as the default index of pip and uv, with a backup beside each config file' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l apply -d 'Write the fastest site (or the named one) into each target\'s config, with a backup beside each file: pip and uv\'s default index, ~/.condarc\'s default_channels and custom_channels (those the site carries), uv.toml\'s python-install-mirror; for huggingface, print the HF_ENDPOINT line for your shell (only the environment sets it)' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l fastest -d 'End with the fastest usable, up-to-date mirror and the command that configures it'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l no-builtin -d 'Leave out the built-in sites: probe only those of the config file ([[mirror]]) and --mirror (an internal mirror behind a firewall, say)'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l download -d 'Also download one distribution file (up to 4 MiB) from each of the best 3 mirrors, one after another, and rank them on measured throughput'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l revert -d 'Restore the pip and uv config files saved by the last --apply'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l revert -d 'Restore the config files saved by the last --apply (of the --target given, else all)'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s n -l dry-run -d 'With --apply or --revert: show the change as a diff, write nothing'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand rules" -l format -d 'Output format: `json` prints exactly one JSON document on stdout' -r -f -a "human\t''

@@ -11,29 +11,10 @@ use std::time::{Duration, Instant};
 use common::http::{Behavior, closed_port_url, serve};
 use common::{Run, tempdir};
 
-/// Run pydoctor with HOME/XDG_CONFIG_HOME in `home`, no proxies, no pip/uv overrides.
+/// Run pydoctor isolated in `home` (see `common::isolated`).
 fn run(home: &Path, args: &[String]) -> (Run, Duration) {
     let t0 = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_pydoctor"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("NO_COLOR", "1")
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env_remove("HTTP_PROXY")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("https_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("PIP_CONFIG_FILE")
-        .env_remove("PIP_INDEX_URL")
-        .env_remove("UV_DEFAULT_INDEX")
-        .env_remove("UV_INDEX_URL")
-        .env_remove("VIRTUAL_ENV")
-        .current_dir(home)
-        .output()
-        .unwrap();
+    let out = common::isolated(home).args(args).output().unwrap();
     let r = common::finish(out);
     (r, t0.elapsed())
 }

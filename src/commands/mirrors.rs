@@ -294,7 +294,11 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         }
     }
 
-    let usable = results.iter().all(|r| r.probes.iter().any(|p| p.ok));
+    // A target is served when a site answered for it (or one was applied: a conda site
+    // carrying some of the channels is written for those).
+    let usable = results
+        .iter()
+        .all(|r| r.applied.is_some() || r.probes.iter().any(|p| p.ok));
     if printer.is_json() {
         printer.json(&report::json::mirrors(&results))?;
     } else {

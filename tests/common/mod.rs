@@ -254,6 +254,37 @@ pub fn run_script(script: &Path, args: &[&str]) -> String {
     sh(Command::new(script).args(args).env_remove("PYTHONHOME"))
 }
 
+/// pydoctor with HOME/XDG_CONFIG_HOME in `home`, run from there, with no proxies and none of
+/// the variables that override pip's, uv's, conda's or the Hub's config.
+pub fn isolated(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pydoctor"));
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("NO_COLOR", "1")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .current_dir(home);
+    for var in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "ALL_PROXY",
+        "PIP_CONFIG_FILE",
+        "PIP_INDEX_URL",
+        "UV_DEFAULT_INDEX",
+        "UV_INDEX_URL",
+        "UV_PYTHON_INSTALL_MIRROR",
+        "HF_ENDPOINT",
+        "CONDARC",
+        "VIRTUAL_ENV",
+        "CONDA_PREFIX",
+    ] {
+        c.env_remove(var);
+    }
+    c
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("pydoctor-test-")

@@ -2,7 +2,8 @@
 # Install the real tools the tests build environments with, from the package registries:
 #   Debian: fish, tcsh, zsh, dash (shells whose activate scripts are sourced)
 #   PyPI, into cached venvs under target/tools/ (ignored by git):
-#     main/  uv, virtualenv 21.x, pipx, poetry, hatch, pdm, setuptools, hatchling, maturin
+#     main/  uv, virtualenv 21.x, pipx, poetry, hatch, pdm, setuptools, hatchling, maturin,
+#            ruamel.yaml (the YAML parser conda reads .condarc with)
 #     ve20/  virtualenv 20.x (the newest)
 #     kernel/ ipykernel (an env `ipykernel install --user` registers)
 #     wheels/ setuptools, hatchling and editables wheels, for offline builds by uv (`uv pip install -e`)
@@ -41,8 +42,8 @@ venv() { # venv DIR CHECK PACKAGES...
 if command -v cargo >/dev/null 2>&1; then cargo fetch --locked -q; fi
 
 mkdir -p "$TOOLS"
-venv "$TOOLS/main" "import uv, virtualenv, pipx, poetry, hatch, pdm, setuptools, hatchling, maturin; assert virtualenv.__version__.startswith('21.'); assert int(setuptools.__version__.split('.')[0]) >= 70" \
-  uv "virtualenv>=21,<22" pipx poetry hatch pdm setuptools hatchling maturin
+venv "$TOOLS/main" "import uv, virtualenv, pipx, poetry, hatch, pdm, setuptools, hatchling, maturin, ruamel.yaml; assert virtualenv.__version__.startswith('21.'); assert int(setuptools.__version__.split('.')[0]) >= 70" \
+  uv "virtualenv>=21,<22" pipx poetry hatch pdm setuptools hatchling maturin ruamel.yaml
 venv "$TOOLS/ve20" "import virtualenv; assert virtualenv.__version__.startswith('20.')" "virtualenv>=20,<21"
 venv "$TOOLS/kernel" "import ipykernel" ipykernel
 if ! ls "$TOOLS"/wheels/setuptools-*.whl "$TOOLS"/wheels/hatchling-*.whl "$TOOLS"/wheels/editables-*.whl >/dev/null 2>&1; then
