@@ -350,18 +350,41 @@ fn self_signed_https_is_a_tls_error() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let url = format!("https://127.0.0.1:{port}/simple");
-    let (r, _) = run(
-        h,
-        &args(
-            &["mirrors", "--format", "json", "--timeout", "5"],
-            &[("selfsigned", &url)],
-        ),
-    );
+    // Every target's probe refuses the certificate (none ever turns verification off).
+    let mut results = Vec::new();
+    for (target, path) in [
+        ("pip", "/simple"),
+        ("conda", "/anaconda"),
+        ("uv-python", "/pbs"),
+        ("huggingface", "/hf"),
+    ] {
+        let url = format!("https://127.0.0.1:{port}{path}");
+        let (r, _) = run(
+            h,
+            &args(
+                &[
+                    "mirrors",
+                    "--format",
+                    "json",
+                    "--timeout",
+                    "5",
+                    "--target",
+                    target,
+                ],
+                &[("selfsigned", &url)],
+            ),
+        );
+        results.push((target, r));
+    }
     let _ = server.kill();
     let _ = server.wait();
-    assert_eq!(r.code, 1);
-    assert_eq!(r.json()["mirrors"][0]["error"], "tls", "{}", r.stdout);
+    for (target, r) in results {
+        assert_eq!(r.code, 1, "{target}");
+        let v = r.json();
+        let m = &v["mirrors"][0];
+        let class = m["channels"][0]["error"].as_str().or(m["error"].as_str());
+        assert_eq!(class, Some("tls"), "{target}: {}", r.stdout);
+    }
 }
 
 /// `pydoctor scan` checks the index pip is configured with (pip's own config files).

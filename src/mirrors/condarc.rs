@@ -263,11 +263,20 @@ pub fn set_channels(
             rendered.push_str(&format!("  {}: {}\n", quote(k)?, quote(v)?));
         }
     }
+    // Lines are copied as they are (CRLF or LF, a last line without one); ours use the file's
+    // first line ending.
+    let raw: Vec<&str> = text.split_inclusive('\n').collect();
+    let eol = if raw.first().is_some_and(|l| l.ends_with("\r\n")) {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let rendered = rendered.replace('\n', eol);
     let ours = |k: &str| k == "default_channels" || k == "custom_channels";
     let mut out = String::new();
     let mut placed = false;
     let mut i = 0;
-    while i < lines.len() {
+    while i < raw.len() {
         match found.iter().find(|b| b.start == i && ours(b.key)) {
             Some(b) => {
                 if !placed {
@@ -277,13 +286,15 @@ pub fn set_channels(
                 i = b.end;
             }
             None => {
-                out.push_str(lines[i]);
-                out.push('\n');
+                out.push_str(raw[i]);
                 i += 1;
             }
         }
     }
     if !placed {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(eol);
+        }
         out.push_str(&rendered);
     }
     Ok(out)
@@ -381,6 +392,20 @@ ssl_verify: true
         // An empty file gets just the settings.
         let fresh = set_channels("", &defaults, &custom).unwrap();
         assert_eq!(parse(&fresh).unwrap().default_channels.unwrap(), defaults);
+    }
+
+    #[test]
+    fn line_endings_and_last_line_kept() {
+        let crlf = "# x\r\nchannels:\r\n  - defaults\r\nssl_verify: false";
+        let out = set_channels(crlf, &["https://n/pkgs/main".into()], &BTreeMap::new()).unwrap();
+        assert_eq!(
+            out,
+            "# x\r\nchannels:\r\n  - defaults\r\nssl_verify: false\r\ndefault_channels:\r\n  - 'https://n/pkgs/main'\r\n"
+        );
+        assert_eq!(
+            parse(&out).unwrap().default_channels.unwrap(),
+            ["https://n/pkgs/main"]
+        );
     }
 
     #[test]
