@@ -13,7 +13,7 @@ SECS=${1:-60}
 CASES=${2:-100000}
 shift $(($# > 2 ? 2 : $#))
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(shebang trampoline index_page pyvenv_cfg activate pip_conf uv_toml kernel_json user_config)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(shebang trampoline index_page pyvenv_cfg activate pip_conf uv_toml kernel_json user_config condarc)
 
 if command -v cargo-fuzz >/dev/null 2>&1; then
   if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then

@@ -266,7 +266,12 @@ pub fn set_channels(
     // Lines are copied as they are (CRLF or LF, a last line without one); ours use the file's
     // first line ending.
     let raw: Vec<&str> = text.split_inclusive('\n').collect();
-    let eol = if raw.first().is_some_and(|l| l.ends_with("\r\n")) {
+    // A first line ending in a bare CR (the file's only line) counts as CRLF: the edit adds
+    // the LF, and a second edit then sees the same ending.
+    let eol = if raw
+        .first()
+        .is_some_and(|l| l.ends_with("\r\n") || (!l.ends_with('\n') && l.ends_with('\r')))
+    {
         "\r\n"
     } else {
         "\n"
@@ -292,7 +297,9 @@ pub fn set_channels(
         }
     }
     if !placed {
-        if !out.is_empty() && !out.ends_with('\n') {
+        if out.ends_with('\r') && eol == "\r\n" {
+            out.push('\n');
+        } else if !out.is_empty() && !out.ends_with('\n') {
             out.push_str(eol);
         }
         out.push_str(&rendered);
@@ -405,6 +412,13 @@ ssl_verify: true
         assert_eq!(
             parse(&out).unwrap().default_channels.unwrap(),
             ["https://n/pkgs/main"]
+        );
+        // Found by fuzzing: a lone line ending in a bare CR, edited twice.
+        let cr = "channels: [x]\r";
+        let once = set_channels(cr, &["https://n".into()], &BTreeMap::new()).unwrap();
+        assert_eq!(
+            set_channels(&once, &["https://n".into()], &BTreeMap::new()).unwrap(),
+            once
         );
     }
 
