@@ -358,11 +358,11 @@ _pydoctor() {
                     return 0
                     ;;
                 --target)
-                    COMPREPLY=($(compgen -W "pip conda uv-python huggingface" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pip uv-index conda uv-python huggingface" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "pip conda uv-python huggingface" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "pip uv-index conda uv-python huggingface" -- "${cur}"))
                     return 0
                     ;;
                 --mirror)

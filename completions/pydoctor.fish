@@ -28,7 +28,7 @@ complete -c pydoctor -n "__fish_pydoctor_needs_command" -s h -l help -d 'Print h
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -s V -l version -d 'Print version'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "scan" -d 'Find problems in environments and on the machine. Exit 0 healthy, 1 any error, 2 bad input'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "fix-shebang" -d 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
-complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "mirrors" -d 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "mirrors" -d 'Probe mirror sites side by side, per target, and rank them: pip\'s and uv\'s package index, conda\'s channels, uv\'s Python downloads, the Hugging Face Hub. Exit 0 when every target probed has a usable site, 1 when one has none, 2 bad input'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "rules" -d 'List the rules pydoctor checks: id, name, severity, title and how each is fixed'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "explain" -d 'Explain a rule: why it matters and how to fix it'
 complete -c pydoctor -n "__fish_pydoctor_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -75,7 +75,8 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l color -d '
 always\t''
 never\t''"
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l config -d 'Read settings from this file instead of $XDG_CONFIG_HOME/pydoctor/config.toml' -r -F
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s t -l target -d 'Only these targets (repeatable or comma-separated). Default: all of them, except with --mirror or --apply, which mean pip unless a target is given' -r -f -a "pip\t'pip\'s and uv\'s package index (pip.conf `index-url`, uv.toml `[[index]]`)'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s t -l target -d 'Only these targets (repeatable or comma-separated). Default: all of them, except with --mirror or --apply, which mean pip and uv-index unless a target is given' -r -f -a "pip\t'pip\'s package index (pip.conf `index-url`)'
+uv-index\t'uv\'s default package index (uv.toml `[[index]] default = true`): the same sites and probe as pip\'s'
 conda\t'conda\'s channels (`.condarc` `default_channels`, `custom_channels`)'
 uv-python\t'uv\'s Python downloads (uv.toml `python-install-mirror`)'
 huggingface\t'The Hugging Face Hub (`HF_ENDPOINT`, set in the shell only)'"
@@ -83,7 +84,7 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l mirror -d 
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l timeout -d 'Overall deadline for all probes, in seconds' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l samples -d 'Page fetches per mirror over one connection; ranked on the median' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l package -d 'Probe package (repeatable); the first is timed, all are checked for freshness' -r
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l apply -d 'Write the fastest site (or the named one) into each target\'s config, with a backup beside each file: pip and uv\'s default index, ~/.condarc\'s default_channels and custom_channels (those the site carries), uv.toml\'s python-install-mirror; for huggingface, print the HF_ENDPOINT line for your shell (only the environment sets it)' -r
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l apply -d 'Write the fastest site (or the named one) into each target\'s config, with a backup beside each file: pip\'s and uv\'s default index, ~/.condarc\'s default_channels and custom_channels (those the site carries), uv.toml\'s python-install-mirror; for huggingface, print the HF_ENDPOINT line for your shell (only the environment sets it)' -r
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s q -l quiet -d 'Print less: only problems and the summary'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -s v -l verbose -d 'Print more: every file of a group, not only the first few'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand mirrors" -l fastest -d 'End with the fastest usable, up-to-date mirror and the command that configures it'
@@ -126,7 +127,7 @@ complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -l unsafe-fixes -
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang mirrors rules explain completions fix help" -f -a "scan" -d 'Find problems in environments and on the machine. Exit 0 healthy, 1 any error, 2 bad input'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang mirrors rules explain completions fix help" -f -a "fix-shebang" -d 'Repair interpreter lines (#!) of the scripts in ENV/bin. Exit 0 all fixed or nothing to fix, 1 some left broken, 2 bad input'
-complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang mirrors rules explain completions fix help" -f -a "mirrors" -d 'Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when one or more is usable, 1 when none is, 2 bad input'
+complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang mirrors rules explain completions fix help" -f -a "mirrors" -d 'Probe mirror sites side by side, per target, and rank them: pip\'s and uv\'s package index, conda\'s channels, uv\'s Python downloads, the Hugging Face Hub. Exit 0 when every target probed has a usable site, 1 when one has none, 2 bad input'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang mirrors rules explain completions fix help" -f -a "rules" -d 'List the rules pydoctor checks: id, name, severity, title and how each is fixed'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang mirrors rules explain completions fix help" -f -a "explain" -d 'Explain a rule: why it matters and how to fix it'
 complete -c pydoctor -n "__fish_pydoctor_using_subcommand help; and not __fish_seen_subcommand_from scan fix-shebang mirrors rules explain completions fix help" -f -a "completions" -d 'Print a shell completion script'

@@ -170,18 +170,23 @@ pub enum Command {
         after_help = "Examples:\n  pydoctor fix --dry-run ~/envs/qwen2   every safe fix as a diff, nothing written\n  pydoctor fix                          the active env ($VIRTUAL_ENV, $CONDA_PREFIX, ./.venv)\n  pydoctor fix --all --yes              every environment on the machine\n  pydoctor fix --unsafe-fixes .venv     also relink a venv whose base Python is gone"
     )]
     Fix(FixArgs),
-    /// Probe package indexes (PyPI and its mirrors) side by side and rank them. Exit 0 when
-    /// one or more is usable, 1 when none is, 2 bad input.
+    /// Probe mirror sites side by side, per target, and rank them: pip's and uv's package
+    /// index, conda's channels, uv's Python downloads, the Hugging Face Hub. Exit 0 when every
+    /// target probed has a usable site, 1 when one has none, 2 bad input.
     ///
-    /// Each probe is what pip does first: GET <index>/<package>/ with pip's Accept header. A
-    /// mirror counts only if it answers 2xx with a real index page; latency covers the whole
-    /// page; a mirror that lists an older newest version than another is stale and never the
-    /// fastest. All mirrors are probed at once under one deadline.
+    /// Each probe is what the client does first: pip (and uv) GET <index>/<package>/ with pip's
+    /// Accept header; conda GETs <channel>/<subdir>/repodata.json of every channel in
+    /// ~/.condarc (main and conda-forge when it names none); uv asks for the Python build it
+    /// would install first; huggingface_hub GETs /api/models/<id>. A site counts only if it
+    /// answers 2xx with the real data (not a login page); one behind another (an older newest
+    /// version, content dated over a day earlier) is stale and never the fastest. Everything
+    /// is probed at once under one deadline.
     ///
-    /// With no option it probes the built-in mirrors (PyPI, Aliyun, TUNA, USTC, ...) and those
-    /// of the config file, prints the table and writes nothing.
+    /// With no option it probes the built-in sites (PyPI, Anaconda, GitHub, Hugging Face and
+    /// the Aliyun, TUNA, USTC, BFSU, NJU... mirrors) and those of the config file for every
+    /// target, prints one table per target and writes nothing.
     #[command(
-        after_help = "Examples:\n  pydoctor mirrors --fastest              rank them, name the fastest up-to-date one\n  pydoctor mirrors --apply --dry-run      the pip/uv config change the fastest would make\n  pydoctor mirrors --apply tuna           make TUNA pip's and uv's default index\n  pydoctor mirrors --revert               put the previous config files back"
+        after_help = "Examples:\n  pydoctor mirrors --fastest                  every target's sites ranked, the fastest named\n  pydoctor mirrors --apply tuna --dry-run     the pip/uv config change TUNA would make\n  pydoctor mirrors --apply tuna -t conda      point ~/.condarc's channels at TUNA\n  pydoctor mirrors --revert                   put the previous config files back"
     )]
     Mirrors(MirrorsArgs),
     /// List the rules pydoctor checks: id, name, severity, title and how each is fixed.
@@ -306,7 +311,7 @@ pub struct MirrorsArgs {
     #[arg(long)]
     pub fastest: bool,
     /// Only these targets (repeatable or comma-separated). Default: all of them, except with
-    /// --mirror or --apply, which mean pip unless a target is given.
+    /// --mirror or --apply, which mean pip and uv-index unless a target is given.
     #[arg(long, short = 't', value_name = "TARGET", value_delimiter = ',')]
     pub target: Vec<crate::mirrors::Target>,
     /// Probe only these sites (repeatable): NAME=URL, the URL being what the one --target uses
@@ -332,7 +337,7 @@ pub struct MirrorsArgs {
     #[arg(long)]
     pub download: bool,
     /// Write the fastest site (or the named one) into each target's config, with a backup
-    /// beside each file: pip and uv's default index, ~/.condarc's default_channels and
+    /// beside each file: pip's and uv's default index, ~/.condarc's default_channels and
     /// custom_channels (those the site carries), uv.toml's python-install-mirror; for
     /// huggingface, print the HF_ENDPOINT line for your shell (only the environment sets it).
     #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "", conflicts_with = "revert")]

@@ -247,7 +247,7 @@ fn conda_probes_the_configured_channels_per_site() {
     );
 }
 
-/// All four targets at once from the config file's sites: one table each, in about the time of
+/// All five targets at once from the config file's sites: one table each, in about the time of
 /// the slowest answer (and with a hanging site, the deadline).
 #[test]
 fn all_targets_at_once_in_the_time_of_the_slowest() {
@@ -290,15 +290,17 @@ fn all_targets_at_once_in_the_time_of_the_slowest() {
         targets,
         [
             ("pip", "a"),
+            ("uv-index", "a"),
             ("conda", "a"),
             ("uv-python", "a"),
             ("huggingface", "a")
         ]
     );
+    // uv's index shares pip's probe: each site is listed once for both.
     assert_eq!(v["mirrors"].as_array().unwrap().len(), 8);
     // The slowest answer is 300 ms (plus conda's per-channel requests, made at once).
     assert!(elapsed < Duration::from_millis(2500), "took {elapsed:?}");
-    eprintln!("all four targets, slowest answer 300 ms: {elapsed:?}");
+    eprintln!("all five targets, slowest answer 300 ms: {elapsed:?}");
 
     fs::write(
         cfg.join("config.toml"),
@@ -323,7 +325,7 @@ fn all_targets_at_once_in_the_time_of_the_slowest() {
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
-    eprintln!("all four targets with a hanging site, --timeout 2: {elapsed:?}");
+    eprintln!("all five targets with a hanging site, --timeout 2: {elapsed:?}");
     let hung: Vec<&serde_json::Value> = r.json()["mirrors"]
         .as_array()
         .unwrap()
@@ -334,7 +336,7 @@ fn all_targets_at_once_in_the_time_of_the_slowest() {
         .leak()
         .iter()
         .collect();
-    assert_eq!(hung.len(), 4);
+    assert_eq!(hung.len(), 4, "one per probe kind");
     assert!(hung.iter().all(|m| m["error"] == "timeout"));
 
     // The human report has one heading per target.
@@ -781,5 +783,30 @@ fn scan_flags_channels_and_download_sources() {
             !ids.contains(&net.to_string()),
             "{net} with --offline: {ids:?}"
         );
+    }
+}
+
+/// pip and uv's index are separate targets over the same probe: each writes only its own
+/// file, and --apply without --target writes both (as it always did).
+#[test]
+fn pip_and_uv_index_write_only_their_own_file() {
+    let s = site(0, &[], &[], NOW);
+    let mirror = format!("m={}/simple", s.base());
+    for (targets, pip, uv) in [
+        (vec!["--target", "pip"], true, false),
+        (vec!["--target", "uv-index"], false, true),
+        (vec![], true, true),
+    ] {
+        let home = tempdir();
+        let h = home.path();
+        let mut args = vec!["mirrors", "--mirror", &mirror, "--apply", "m"];
+        args.extend(&targets);
+        let (r, _) = run(h, &args);
+        assert_eq!(r.code, 0, "{targets:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(h.join(".config/pip/pip.conf").exists(), pip, "{targets:?}");
+        assert_eq!(h.join(".config/uv/uv.toml").exists(), uv, "{targets:?}");
+        let (rev, _) = run(h, &["mirrors", "--revert"]);
+        assert_eq!(rev.code, 0);
+        assert!(!h.join(".config/pip/pip.conf").exists() && !h.join(".config/uv/uv.toml").exists());
     }
 }

@@ -35,8 +35,8 @@ pub struct Applied {
     pub shell_lines: Vec<(&'static str, String)>,
 }
 
-/// The targets asked for: `--target`, else pip with --mirror or --apply (what they always
-/// meant), else all.
+/// The targets asked for: `--target`, else pip and uv's index with --mirror or --apply (what
+/// they always meant), else all.
 fn targets(args: &MirrorsArgs) -> Result<Vec<Target>, BadInput> {
     let mut t = args.target.clone();
     t.sort();
@@ -44,12 +44,14 @@ fn targets(args: &MirrorsArgs) -> Result<Vec<Target>, BadInput> {
     if t.is_empty() {
         let pip_only = (!args.mirror.is_empty() || args.apply.is_some()) && !args.revert;
         t = if pip_only {
-            vec![Target::Pip]
+            vec![Target::Pip, Target::UvIndex]
         } else {
             Target::ALL.to_vec()
         };
     }
-    if !args.mirror.is_empty() && t.len() > 1 {
+    let mut kinds: Vec<Target> = t.iter().map(|t| t.probe_kind()).collect();
+    kinds.dedup();
+    if !args.mirror.is_empty() && kinds.len() > 1 {
         return Err(
             BadInput::new("--mirror takes one --target (its URL is that target's)").hint(
                 "e.g. --target conda --mirror tuna=https://mirrors.tuna.tsinghua.edu.cn/anaconda",
@@ -142,8 +144,12 @@ fn apply_one(target: Target, site: &Mirror, p: &Probe, dry_run: bool) -> Result<
     };
     match target {
         Target::Pip => {
-            applied.changes = mirrors::config::apply(&p.url, dry_run)?;
-            applied.warnings = mirrors::config::overrides();
+            applied.changes = mirrors::config::apply_pip(&p.url, dry_run)?;
+            applied.warnings = mirrors::config::pip_overrides();
+        }
+        Target::UvIndex => {
+            applied.changes = mirrors::config::apply_uv_index(&p.url, dry_run)?;
+            applied.warnings = mirrors::config::uv_index_overrides();
         }
         Target::Conda => {
             let carried: Vec<String> = p
@@ -215,7 +221,10 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         sites = vec![m.clone()];
     }
     let opts = options(args, &targets);
-    let jobs: Vec<Job> = targets
+    // One probe per site and kind: uv's index is probed once with pip's.
+    let mut kinds: Vec<Target> = targets.iter().map(|t| t.probe_kind()).collect();
+    kinds.dedup();
+    let jobs: Vec<Job> = kinds
         .iter()
         .flat_map(|t| sites.iter().filter_map(|m| Job::new(*t, m, &opts)))
         .collect();
@@ -232,19 +241,30 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         ));
     })?;
 
-    let mut results = Vec::new();
-    for t in &targets {
-        let mut mine: Vec<Probe> = probes.iter().filter(|p| p.target == *t).cloned().collect();
+    let mut ranked: Vec<(Target, Vec<Probe>, Option<String>)> = Vec::new();
+    for k in &kinds {
+        let mut mine: Vec<Probe> = probes.iter().filter(|p| p.target == *k).cloned().collect();
         let mut fastest = mirrors::rank::rank(&mut mine);
-        if *t == Target::Pip && args.download && fastest.is_some() {
+        if *k == Target::Pip && args.download && fastest.is_some() {
             printer.progress("downloading from the best mirrors...");
             mirrors::probe::download_top(&mut mine, 3, opts.timeout)?;
             fastest = mirrors::rank::rank_by_throughput(&mut mine);
         }
+        ranked.push((*k, mine, fastest));
+    }
+    let mut results = Vec::new();
+    for t in &targets {
+        let Some((_, mine, fastest)) = ranked.iter().find(|(k, ..)| *k == t.probe_kind()) else {
+            continue;
+        };
+        let mut mine = mine.clone();
+        for p in &mut mine {
+            p.target = *t;
+        }
         results.push(TargetResult {
             target: *t,
             probes: mine,
-            fastest,
+            fastest: fastest.clone(),
             applied: None,
         });
     }
@@ -313,17 +333,28 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
 
 fn print_human(printer: &mut Printer, results: &[TargetResult], args: &MirrorsArgs) -> Result<()> {
     let v = printer.verbosity();
-    let several = results.len() > 1;
+    let has = |t: Target| results.iter().any(|r| r.target == t);
+    // pip and uv's index share their sites and probes: one table for both.
+    let shared = has(Target::Pip) && has(Target::UvIndex);
+    let tables = results.len() - usize::from(shared);
     let mut warnings = Vec::new();
     let mut wrote = false;
-    for (i, r) in results.iter().enumerate() {
+    let mut first = true;
+    for r in results {
         let out = printer.out();
-        if several {
-            if i > 0 {
+        let table = !(shared && r.target == Target::UvIndex);
+        if table && tables > 1 {
+            if !first {
                 writeln!(out)?;
             }
-            report::human::heading(out, r.target.title())?;
+            let title = if shared && r.target == Target::Pip {
+                "package indexes (pip, uv)"
+            } else {
+                r.target.title()
+            };
+            report::human::heading(out, title)?;
         }
+        first = false;
         let ending = if r.applied.is_some() {
             report::human::MirrorsEnding::Applying
         } else if args.fastest {
@@ -331,9 +362,13 @@ fn print_human(printer: &mut Printer, results: &[TargetResult], args: &MirrorsAr
         } else {
             report::human::MirrorsEnding::Summary
         };
-        report::human::mirrors(out, r.target, &r.probes, r.fastest.as_deref(), ending, v)?;
+        if table {
+            report::human::mirrors(out, r.target, &r.probes, r.fastest.as_deref(), ending, v)?;
+        }
         if let Some(a) = &r.applied {
-            writeln!(out)?;
+            if table {
+                writeln!(out)?;
+            }
             if a.shell_lines.is_empty() {
                 report::human::config_changes(out, &a.changes, args.dry_run, "updated")?;
             } else {

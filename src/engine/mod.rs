@@ -191,7 +191,7 @@ pub fn scan(
             crate::mirrors::Target::Conda => wants(&[Code::CondaChannelUnreachable]),
             crate::mirrors::Target::UvPython => wants(&[Code::UvPythonMirrorUnreachable]),
             crate::mirrors::Target::Huggingface => wants(&[Code::HfEndpointUnreachable]),
-            crate::mirrors::Target::Pip => false,
+            crate::mirrors::Target::Pip | crate::mirrors::Target::UvIndex => false,
         }));
         if !jobs.is_empty()
             && let Ok(probes) = crate::mirrors::probe::probe_all(&jobs, &probe_opts, &mut |_, _| {})

@@ -117,7 +117,7 @@ impl Sources {
                         ));
                     }
                 }
-                Target::Pip => {}
+                Target::Pip | Target::UvIndex => {}
             }
         }
     }

@@ -182,18 +182,24 @@ pub(super) fn edit_file(
     }))
 }
 
-/// Write `url` as the default index of pip and uv.
-pub fn apply(url: &str, dry_run: bool) -> Result<Vec<Change>> {
-    let mut out = Vec::new();
-    if let Some(p) = pip_config_path() {
-        out.extend(edit_file(&p, dry_run, |t| {
-            crate::pipconf::set_index(t, url).map_err(|e| anyhow::anyhow!(e))
-        })?);
-    }
-    if let Some(p) = uv_config_path() {
-        out.extend(edit_file(&p, dry_run, |t| set_uv_index(t, url))?);
-    }
-    Ok(out)
+/// Write `url` as pip's index (`[global] index-url` of the user config).
+pub fn apply_pip(url: &str, dry_run: bool) -> Result<Vec<Change>> {
+    let Some(p) = pip_config_path() else {
+        return Ok(Vec::new());
+    };
+    let change = edit_file(&p, dry_run, |t| {
+        crate::pipconf::set_index(t, url).map_err(|e| anyhow::anyhow!(e))
+    })?;
+    Ok(change.into_iter().collect())
+}
+
+/// Write `url` as uv's default index (`[[index]] default = true` in the user uv.toml).
+pub fn apply_uv_index(url: &str, dry_run: bool) -> Result<Vec<Change>> {
+    let Some(p) = uv_config_path() else {
+        return Ok(Vec::new());
+    };
+    let change = edit_file(&p, dry_run, |t| set_uv_index(t, url))?;
+    Ok(change.into_iter().collect())
 }
 
 /// The newest backup of the file `name` in `dir`, if any.
@@ -260,17 +266,21 @@ pub fn revert(files: &[PathBuf], dry_run: bool) -> Result<Vec<Change>> {
     Ok(out)
 }
 
-/// Settings that would override the user config: reported so the user is not surprised.
-pub fn overrides() -> Vec<String> {
-    let mut out = Vec::new();
-    for var in ["PIP_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL"] {
-        if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
-            out.push(format!(
+fn set_vars(vars: &[&str]) -> Vec<String> {
+    vars.iter()
+        .filter_map(|var| {
+            let v = std::env::var_os(var).filter(|v| !v.is_empty())?;
+            Some(format!(
                 "${var} is set ({}) and overrides the config file",
                 v.to_string_lossy()
-            ));
-        }
-    }
+            ))
+        })
+        .collect()
+}
+
+/// What overrides pip's user config: reported so the user is not surprised.
+pub fn pip_overrides() -> Vec<String> {
+    let mut out = set_vars(&["PIP_INDEX_URL"]);
     if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
         let site = PathBuf::from(venv).join("pip.conf");
         if site.is_file() {
@@ -280,6 +290,12 @@ pub fn overrides() -> Vec<String> {
             ));
         }
     }
+    out
+}
+
+/// What overrides uv's user config for the index.
+pub fn uv_index_overrides() -> Vec<String> {
+    let mut out = set_vars(&["UV_DEFAULT_INDEX", "UV_INDEX_URL"]);
     if let Ok(text) =
         crate::fsread::read_text(Path::new("pyproject.toml"), crate::fsread::CONFIG_CAP)
         && (text.contains("[[tool.uv.index]]") || text.contains("index-url"))

@@ -470,7 +470,7 @@ pub(super) fn client_builder() -> reqwest::ClientBuilder {
 /// Probe one job the way its target's client starts.
 async fn probe_one(client: reqwest::Client, job: Job, opts: Options) -> Probe {
     match job.target {
-        Target::Pip => probe_pip(client, job, opts).await,
+        Target::Pip | Target::UvIndex => probe_pip(client, job, opts).await,
         Target::Conda => super::conda::probe(client, job, opts).await,
         Target::UvPython => super::uv_python::probe(client, job, opts).await,
         Target::Huggingface => super::huggingface::probe(client, job, opts).await,
@@ -574,7 +574,7 @@ pub fn download_top(probes: &mut [Probe], top: usize, timeout: Duration) -> anyh
         .build()?;
     let pip = probes
         .iter_mut()
-        .filter(|p| p.target == Target::Pip && p.ok && !p.stale);
+        .filter(|p| p.target.probe_kind() == Target::Pip && p.ok && !p.stale);
     for p in pip.take(top) {
         let Some(url) = p.download_url.clone() else {
             continue;

@@ -11,8 +11,11 @@ use super::Mirror;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Target {
-    /// pip's and uv's package index (pip.conf `index-url`, uv.toml `[[index]]`).
+    /// pip's package index (pip.conf `index-url`).
     Pip,
+    /// uv's default package index (uv.toml `[[index]] default = true`): the same sites and
+    /// probe as pip's.
+    UvIndex,
     /// conda's channels (`.condarc` `default_channels`, `custom_channels`).
     Conda,
     /// uv's Python downloads (uv.toml `python-install-mirror`).
@@ -22,8 +25,9 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [
+    pub const ALL: [Target; 5] = [
         Target::Pip,
+        Target::UvIndex,
         Target::Conda,
         Target::UvPython,
         Target::Huggingface,
@@ -32,6 +36,7 @@ impl Target {
     pub fn name(self) -> &'static str {
         match self {
             Target::Pip => "pip",
+            Target::UvIndex => "uv-index",
             Target::Conda => "conda",
             Target::UvPython => "uv-python",
             Target::Huggingface => "huggingface",
@@ -41,7 +46,8 @@ impl Target {
     /// What the target's table is headed with.
     pub fn title(self) -> &'static str {
         match self {
-            Target::Pip => "package indexes (pip, uv)",
+            Target::Pip => "package index (pip)",
+            Target::UvIndex => "package index (uv)",
             Target::Conda => "conda channels",
             Target::UvPython => "Python downloads (uv python install)",
             Target::Huggingface => "Hugging Face Hub (HF_ENDPOINT)",
@@ -51,7 +57,7 @@ impl Target {
     /// The URL `m` serves for this target (conda: the default channels' folder).
     pub fn url_of(self, m: &Mirror) -> Option<&str> {
         match self {
-            Target::Pip => m.url.as_deref(),
+            Target::Pip | Target::UvIndex => m.url.as_deref(),
             Target::Conda => m.conda.as_deref(),
             Target::UvPython => m.uv_python.as_deref(),
             Target::Huggingface => m.huggingface.as_deref(),
@@ -60,7 +66,7 @@ impl Target {
 
     pub fn set_url(self, m: &mut Mirror, url: String) {
         match self {
-            Target::Pip => m.url = Some(url),
+            Target::Pip | Target::UvIndex => m.url = Some(url),
             Target::Conda => m.conda = Some(url),
             Target::UvPython => m.uv_python = Some(url),
             Target::Huggingface => m.huggingface = Some(url),
@@ -70,13 +76,8 @@ impl Target {
     /// The config files `--apply` edits for this target (and `--revert` restores).
     pub fn config_files(self) -> Vec<PathBuf> {
         match self {
-            Target::Pip => [
-                super::config::pip_config_path(),
-                super::config::uv_config_path(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
+            Target::Pip => super::config::pip_config_path().into_iter().collect(),
+            Target::UvIndex => super::config::uv_config_path().into_iter().collect(),
             Target::Conda => super::conda::user_condarc().into_iter().collect(),
             Target::UvPython => super::config::uv_config_path().into_iter().collect(),
             // Only the environment sets HF_ENDPOINT: nothing is written.
@@ -84,10 +85,18 @@ impl Target {
         }
     }
 
+    /// The target whose probe answers for this one: uv's index is pip's (one probe per site).
+    pub fn probe_kind(self) -> Target {
+        match self {
+            Target::UvIndex => Target::Pip,
+            t => t,
+        }
+    }
+
     /// An example `--mirror` value, for error hints.
     pub fn example(self) -> &'static str {
         match self {
-            Target::Pip => "tuna=https://pypi.tuna.tsinghua.edu.cn/simple",
+            Target::Pip | Target::UvIndex => "tuna=https://pypi.tuna.tsinghua.edu.cn/simple",
             Target::Conda => "tuna=https://mirrors.tuna.tsinghua.edu.cn/anaconda",
             Target::UvPython => {
                 "nju=https://mirror.nju.edu.cn/github-release/indygreg/python-build-standalone"

@@ -265,8 +265,15 @@ pub struct MirrorsDoc<'a> {
 /// `{"mirrors":[{"name","target","url","ok","latency_ms","error",...}],"fastest","applied",
 /// "targets":[{"target","fastest","applied"}]}`
 pub fn mirrors(results: &[crate::commands::mirrors::TargetResult]) -> MirrorsDoc<'_> {
+    use crate::mirrors::Target;
+    // uv's index shares pip's probes: listed once, under pip, when both were asked for.
+    let shared = results.iter().any(|r| r.target == Target::Pip);
     MirrorsDoc {
-        mirrors: results.iter().flat_map(|r| r.probes.iter()).collect(),
+        mirrors: results
+            .iter()
+            .filter(|r| !(shared && r.target == Target::UvIndex))
+            .flat_map(|r| r.probes.iter())
+            .collect(),
         fastest: results.first().and_then(|r| r.fastest.as_deref()),
         applied: results.first().and_then(|r| r.applied.as_ref()),
         targets: results
