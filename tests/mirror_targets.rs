@@ -482,6 +482,24 @@ fn conda_apply_and_revert_round_trip() {
     assert_eq!(fs::read_to_string(&rc).unwrap(), before);
 }
 
+/// The Python downloads the real uv lists under the config of `home` (offline: from uv's
+/// built-in list, with its mirror applied).
+fn uv_downloads(uv: &Path, home: &Path) -> serde_json::Value {
+    let out = Command::new(uv)
+        .args([
+            "python",
+            "list",
+            "--only-downloads",
+            "--output-format",
+            "json",
+        ])
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// uv-python --apply writes uv.toml's python-install-mirror, and the real uv then downloads its
 /// Pythons from there; --revert removes the file it created. With uv on PATH the probe asks
 /// for the build that uv would fetch first.
@@ -495,19 +513,7 @@ fn uv_python_apply_is_what_uv_reads() {
     let uv_dir = uv.parent().unwrap().to_string_lossy().into_owned();
     let path = format!("{uv_dir}:/usr/bin:/bin");
     // The tag this uv wants first, from uv itself.
-    let listing = Command::new(&uv)
-        .args([
-            "python",
-            "list",
-            "--only-downloads",
-            "--output-format",
-            "json",
-        ])
-        .env("HOME", h)
-        .env("XDG_CONFIG_HOME", h.join(".config"))
-        .output()
-        .unwrap();
-    let list: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap();
+    let list = uv_downloads(&uv, h);
     let first = list
         .as_array()
         .unwrap()
@@ -574,19 +580,7 @@ fn uv_python_apply_is_what_uv_reads() {
     let toml = h.join(".config/uv/uv.toml");
     assert!(fs::read_to_string(&toml).unwrap().contains(&mirror));
     // uv itself now downloads from the mirror.
-    let listing = Command::new(&uv)
-        .args([
-            "python",
-            "list",
-            "--only-downloads",
-            "--output-format",
-            "json",
-        ])
-        .env("HOME", h)
-        .env("XDG_CONFIG_HOME", h.join(".config"))
-        .output()
-        .unwrap();
-    let list: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap();
+    let list = uv_downloads(&uv, h);
     let cpython: Vec<&str> = list
         .as_array()
         .unwrap()
