@@ -123,6 +123,9 @@ fn each_target_ranks_and_classifies_within_the_deadline() {
             elapsed < Duration::from_secs(6),
             "{target}: took {elapsed:?}"
         );
+        eprintln!(
+            "{target}: 9 sites (fast, slow, stale, hang, drip, 404, portal, huge, closed), --timeout 2: {elapsed:?}"
+        );
         let v = r.json();
         assert_eq!(v["fastest"], "fast", "{target}: {v:#}");
         assert_eq!(v["targets"][0]["target"], target);
