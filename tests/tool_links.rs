@@ -5,29 +5,33 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
 
-#[test]
-fn a_migrated_home_gets_its_pipx_commands_back() {
-    let Some(pipx) = tools_bin("main", "pipx") else {
-        return;
-    };
+/// The installer `tool` from the tools venv, a scratch folder, the `pdtool` wheel, the home
+/// to install into and a hermetic command for the installer (or `None`, with a note).
+fn set_up(tool: &str) -> Option<(tempfile::TempDir, PathBuf, PathBuf, Command)> {
+    let exe = tools_bin("main", tool)?;
     let tmp = tempdir();
-    let Some(wheel) = pdtool_wheel(tmp.path()) else {
-        return;
-    };
-
+    let wheel = pdtool_wheel(tmp.path())?;
     let old_home = tmp.path().join("home/u");
     fs::create_dir_all(&old_home).unwrap();
-    let mut install = Command::new(&pipx);
+    let mut install = Command::new(exe);
     hermetic(&mut install);
+    install.env("HOME", &old_home);
+    Some((tmp, wheel, old_home, install))
+}
+
+#[test]
+fn a_migrated_home_gets_its_pipx_commands_back() {
+    let Some((tmp, wheel, old_home, mut install)) = set_up("pipx") else {
+        return;
+    };
     sh(install
         .args(["install", "--pip-args=--no-index"])
         .arg(&wheel)
-        .env("HOME", &old_home)
         .env("PIP_DISABLE_PIP_VERSION_CHECK", "1"));
     assert!(old_home.join(".local/bin/pdtool").exists());
 
@@ -38,21 +42,12 @@ fn a_migrated_home_gets_its_pipx_commands_back() {
 /// default) and its tool env under ~/.local/share/uv/tools.
 #[test]
 fn a_migrated_home_gets_its_uv_tool_commands_back() {
-    let Some(uv) = tools_bin("main", "uv") else {
+    let Some((tmp, wheel, old_home, mut install)) = set_up("uv") else {
         return;
     };
-    let tmp = tempdir();
-    let Some(wheel) = pdtool_wheel(tmp.path()) else {
-        return;
-    };
-    let old_home = tmp.path().join("home/u");
-    fs::create_dir_all(&old_home).unwrap();
-    let mut install = Command::new(&uv);
-    hermetic(&mut install);
     sh(install
         .args(["tool", "install", "-q", "--offline", "--python", "python3"])
         .arg(&wheel)
-        .env("HOME", &old_home)
         .env("UV_CACHE_DIR", tmp.path().join("uv-cache"))
         .env("UV_PYTHON_DOWNLOADS", "never")
         .env("UV_NO_CONFIG", "1"));
