@@ -34,19 +34,8 @@ cleanup
 rm -rf "$WORK"
 mkdir -p "$WORK/back" "$WORK/mnt"
 
-# make_env DIR N: a venv at DIR with N console scripts (N-3 made by distlib, plus pip's).
-make_env() {
-  "$SYSPY" -m venv "$1"
-  "$1/bin/python" - "$1" "$2" <<'PYEOF'
-import os, sys
-from pip._vendor.distlib.scripts import ScriptMaker
-env, n = sys.argv[1], int(sys.argv[2])
-m = ScriptMaker(None, os.path.join(env, "bin"), add_launchers=False)
-m.clobber = True
-m.variants = {""}
-m.make_multiple(["tool%05d = json.tool:main" % i for i in range(n - 3)])
-PYEOF
-}
+# make_env DIR N: a venv at DIR with N console scripts.
+make_env() { bench/make_env.sh "$SYSPY" "$1" "$2"; }
 
 now() { date +%s.%N; }
 # timed CMD...: seconds, 2 decimals

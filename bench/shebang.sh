@@ -26,16 +26,7 @@ OLD=$WORK/mnt/glusterfs101/rscb/nlp/xxw/envs/qwen
 NEW=$WORK/mnt/glusterfs/rscb/nlp/xxw/envs/qwen
 
 echo "building a venv with $N console scripts (pip's distlib) ..." >&2
-"$PY" -m venv "$OLD"
-"$OLD/bin/python" - "$OLD" "$N" <<'PYEOF'
-import os, sys
-from pip._vendor.distlib.scripts import ScriptMaker
-env, n = sys.argv[1], int(sys.argv[2])
-m = ScriptMaker(None, os.path.join(env, "bin"), add_launchers=False)
-m.clobber = True
-m.variants = {""}
-m.make_multiple(["tool%05d = json.tool:main" % i for i in range(n - 3)])
-PYEOF
+bench/make_env.sh "$PY" "$OLD" "$N"
 mkdir -p "$(dirname "$NEW")"
 mv "$OLD" "$NEW"
 cp -a "$NEW" "$WORK/pristine"
