@@ -291,6 +291,12 @@ pub(crate) mod testing {
     use crate::env::{Env, EnvKind};
     use crate::scripts::Script;
 
+    /// The command of the first hit's fix.
+    pub fn fix_command(hits: &[super::Hit]) -> &str {
+        let fix = hits.first().and_then(|h| h.fix.as_ref());
+        fix.map(|f| &*f.command).expect("a hit with a fix")
+    }
+
     pub fn env(root: &str) -> Facts {
         Facts::empty(Env {
             root: root.into(),

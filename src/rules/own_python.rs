@@ -93,14 +93,7 @@ mod tests {
             hits[0].fix.as_ref().unwrap().applicability,
             Applicability::Manual
         );
-        assert!(
-            hits[0]
-                .fix
-                .as_ref()
-                .unwrap()
-                .command
-                .starts_with("python3.11 -m venv")
-        );
+        assert!(fix_command(&hits).starts_with("python3.11 -m venv"));
         f.relink_base = Some("/usr/bin/python3.11".into());
         let fix = dangling(&f)[0].fix.clone().unwrap();
         assert_eq!(fix.applicability, Applicability::Unsafe);

@@ -52,7 +52,7 @@ pub fn active_env_not_first(m: &MachineFacts) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::super::Code;
-    use super::super::testing::assert_vars;
+    use super::super::testing::{assert_vars, fix_command};
     use super::*;
     use crate::engine::setup::{ActiveShadowed, Identity, Mismatch, OnPath};
 
@@ -74,14 +74,7 @@ mod tests {
         });
         let hits = tool_python_mismatch(&m);
         assert_vars(Code::ToolPythonMismatch, &hits);
-        assert!(
-            hits[0]
-                .fix
-                .as_ref()
-                .unwrap()
-                .command
-                .starts_with("python3 -m pip")
-        );
+        assert!(fix_command(&hits).starts_with("python3 -m pip"));
         m.setup.active_shadowed.push(ActiveShadowed {
             var: "VIRTUAL_ENV",
             env: "/p/my env".into(),
@@ -90,12 +83,7 @@ mod tests {
         let hits = active_env_not_first(&m);
         assert_vars(Code::ActiveEnvNotFirst, &hits);
         assert!(
-            hits[0]
-                .fix
-                .as_ref()
-                .unwrap()
-                .command
-                .contains("'/p/my env/bin'"),
+            fix_command(&hits).contains("'/p/my env/bin'"),
             "quoted for the shell"
         );
     }
