@@ -206,6 +206,10 @@ fn conda_probes_the_configured_channels_per_site() {
     );
     let v = r.json();
     assert_eq!(v["fastest"], "full", "{v:#}");
+    // What conda searches first now, and which file says so.
+    let now = &v["targets"][0]["in_use"];
+    assert_eq!(now["url"], "https://repo.anaconda.com/pkgs/main", "{now:#}");
+    assert_eq!(now["source"], h.join(".condarc").to_string_lossy().as_ref());
     let p = by(&v, "partial");
     assert_eq!(p["error"], "partial", "{p:#}");
     let chans: Vec<(String, bool)> = p["channels"]
@@ -342,6 +346,23 @@ fn all_targets_at_once_in_the_time_of_the_slowest() {
     assert_eq!(hung.len(), 4, "one per probe kind");
     assert!(hung.iter().all(|m| m["error"] == "timeout"));
 
+    // Nothing configured: each client's own default, said so.
+    let defaults: Vec<String> = r.json()["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["in_use"]["source"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        defaults,
+        [
+            "pip's default",
+            "uv's default",
+            "conda's default",
+            "uv's default",
+            "huggingface_hub's default"
+        ]
+    );
     // The human report has one heading per target.
     let (human, _) = run(h, &["mirrors", "--no-builtin", "--timeout", "2"]);
     for title in [
@@ -582,6 +603,25 @@ fn uv_python_apply_is_what_uv_reads() {
     assert_eq!(a.code, 0, "{}{}", a.stdout, a.stderr);
     let toml = h.join(".config/uv/uv.toml");
     assert!(fs::read_to_string(&toml).unwrap().contains(&mirror));
+    // pydoctor reads back what it wrote as what uv uses now.
+    let (now, _) = run(
+        h,
+        &[
+            "mirrors",
+            "--target",
+            "uv-python",
+            "--mirror",
+            &format!("has={mirror}"),
+        ],
+    );
+    assert!(
+        now.stdout.contains(&format!(
+            "uv-python uses now: {mirror} (from {})",
+            toml.display()
+        )),
+        "{}",
+        now.stdout
+    );
     // uv itself now downloads from the mirror.
     let list = uv_downloads(&uv, h);
     let cpython: Vec<&str> = list

@@ -17,6 +17,8 @@ use crate::report;
 /// One target's results, and what `--apply` did for it.
 pub struct TargetResult {
     pub target: Target,
+    /// Where the client fetches from now.
+    pub in_use: mirrors::target::InUse,
     pub probes: Vec<Probe>,
     pub fastest: Option<String>,
     pub applied: Option<Applied>,
@@ -263,6 +265,7 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         }
         results.push(TargetResult {
             target: *t,
+            in_use: t.in_use(),
             probes: mine,
             fastest: fastest.clone(),
             applied: None,
@@ -364,6 +367,9 @@ fn print_human(printer: &mut Printer, results: &[TargetResult], args: &MirrorsAr
         };
         if table {
             report::human::mirrors(out, r.target, &r.probes, r.fastest.as_deref(), ending, v)?;
+        }
+        if v != crate::printer::Verbosity::Quiet && r.applied.is_none() {
+            report::human::in_use(out, r.target, &r.in_use)?;
         }
         if let Some(a) = &r.applied {
             if table {

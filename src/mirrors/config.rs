@@ -52,6 +52,17 @@ pub fn uv_config_path() -> Option<PathBuf> {
     config_home().map(|c| c.join("uv/uv.toml"))
 }
 
+/// The `[[index]]` marked `default = true` in the uv.toml at `path`, if any.
+pub fn uv_default_index(path: &Path) -> Option<String> {
+    let text = crate::fsread::read_text(path, crate::fsread::CONFIG_CAP).ok()?;
+    let doc: DocumentMut = text.parse().ok()?;
+    let indexes = doc.get("index")?.as_array_of_tables()?;
+    indexes
+        .iter()
+        .find(|t| t.get("default").and_then(Item::as_bool) == Some(true))
+        .and_then(|t| t.get("url")?.as_str().map(str::to_owned))
+}
+
 /// Make `url` uv's default index: update the `[[index]]` marked `default = true`, or add one.
 pub fn set_uv_index(text: &str, url: &str) -> Result<String> {
     let mut doc: DocumentMut = text.parse().context("uv.toml is not valid TOML")?;

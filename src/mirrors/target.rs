@@ -106,6 +106,66 @@ impl Target {
     }
 }
 
+/// What a client uses now, and what decides it (a file, a variable, the client's default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InUse {
+    pub url: String,
+    pub source: String,
+}
+
+impl InUse {
+    fn new(url: impl Into<String>, source: impl Into<String>) -> InUse {
+        InUse {
+            url: url.into(),
+            source: source.into(),
+        }
+    }
+}
+
+impl Target {
+    /// Where the client fetches from now, read from its config files and variables in its
+    /// own precedence (conda: the first channel it searches).
+    pub fn in_use(self) -> InUse {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| InUse::new(v, format!("${name}")))
+        };
+        match self {
+            Target::Pip => crate::engine::pip::configured(None)
+                .pop()
+                .map(|p| InUse::new(p.url, p.source.display().to_string()))
+                .unwrap_or_else(|| InUse::new("https://pypi.org/simple", "pip's default")),
+            Target::UvIndex => var("UV_DEFAULT_INDEX")
+                .or_else(|| var("UV_INDEX_URL"))
+                .or_else(|| {
+                    let path = super::config::uv_config_path()?;
+                    let url = super::config::uv_default_index(&path)?;
+                    Some(InUse::new(url, path.display().to_string()))
+                })
+                .unwrap_or_else(|| InUse::new("https://pypi.org/simple", "uv's default")),
+            Target::Conda => super::conda::effective_channels(&super::conda::read_condarcs())
+                .into_iter()
+                .next()
+                .map(|c| InUse::new(c.url, c.source.display().to_string()))
+                .unwrap_or_else(|| {
+                    InUse::new(super::conda::UPSTREAM_DEFAULTS[0], "conda's default")
+                }),
+            Target::UvPython => super::uv_python::configured()
+                .map(|(source, url)| InUse::new(url, source.display().to_string()))
+                .unwrap_or_else(|| {
+                    InUse::new(
+                        "https://releases.astral.sh/github/python-build-standalone/releases/download",
+                        "uv's default",
+                    )
+                }),
+            Target::Huggingface => var("HF_ENDPOINT")
+                .unwrap_or_else(|| InUse::new("https://huggingface.co", "huggingface_hub's default")),
+        }
+    }
+}
+
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())

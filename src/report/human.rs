@@ -470,6 +470,19 @@ pub fn mirrors(
     Ok(())
 }
 
+/// What a target's client uses now, and why.
+pub fn in_use(
+    w: &mut dyn Write,
+    target: crate::mirrors::Target,
+    now: &crate::mirrors::target::InUse,
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "{DIM}{target} uses now: {} (from {}){DIM:#}",
+        now.url, now.source
+    )
+}
+
 /// A section heading (one per mirror target).
 pub fn heading(w: &mut dyn Write, title: &str) -> io::Result<()> {
     writeln!(w, "{BOLD}{title}{BOLD:#}")

@@ -247,6 +247,7 @@ pub fn rules(rules: &[std::sync::Arc<Rule>]) -> RulesDoc<'_> {
 #[derive(Serialize)]
 pub struct TargetDoc<'a> {
     target: crate::mirrors::Target,
+    in_use: &'a crate::mirrors::target::InUse,
     fastest: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     applied: Option<&'a crate::commands::mirrors::Applied>,
@@ -280,6 +281,7 @@ pub fn mirrors(results: &[crate::commands::mirrors::TargetResult]) -> MirrorsDoc
             .iter()
             .map(|r| TargetDoc {
                 target: r.target,
+                in_use: &r.in_use,
                 fastest: r.fastest.as_deref(),
                 applied: r.applied.as_ref(),
             })
