@@ -768,9 +768,14 @@ fn scan_flags_channels_and_download_sources() {
             .arg(&venv),
     );
     let venv = venv.to_string_lossy().into_owned();
+    // A $CONDARC that uses YAML anchors: not read, and said so (the others still are).
+    let odd = h.join("odd.condarc");
+    fs::write(&odd, "channels: &mine [conda-forge]\n").unwrap();
+    let odd = odd.to_string_lossy().into_owned();
     let env = [
         ("HF_ENDPOINT", dead.as_str()),
         ("UV_PYTHON_INSTALL_MIRROR", dead.as_str()),
+        ("CONDARC", odd.as_str()),
     ];
     let (r, elapsed) = run_with(
         h,
@@ -798,6 +803,7 @@ fn scan_flags_channels_and_download_sources() {
     assert!(has("PD142", "pkgs/free"), "{machine:#?}");
     assert!(has("PD143", &dead), "{machine:#?}");
     assert!(has("PD144", &dead), "{machine:#?}");
+    assert!(has("PD145", "YAML features"), "{machine:#?}");
     // The duplicate is reported once; main and r answer, so PD140 names only the broken ones.
     assert_eq!(machine.iter().filter(|(i, _)| i == "PD141").count(), 1);
     assert!(!has("PD140", "/pkgs/main"), "{machine:#?}");

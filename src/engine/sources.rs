@@ -23,6 +23,8 @@ pub struct Configured {
 pub struct Sources {
     /// conda's channels in search order, repeats kept.
     pub channels: Vec<Channel>,
+    /// `.condarc` files conda reads that pydoctor could not (and so did not check), and why.
+    pub condarc_errors: Vec<(PathBuf, String)>,
     /// Channel URL -> why it did not answer with repodata.
     pub channel_problems: BTreeMap<String, String>,
     pub uv_python: Option<Configured>,
@@ -31,8 +33,13 @@ pub struct Sources {
 
 /// The configured sources, from files and variables only.
 pub fn read() -> Sources {
+    let rcs = conda::read_condarcs();
     Sources {
-        channels: conda::effective_channels(&conda::read_condarcs()),
+        channels: conda::effective_channels(&rcs),
+        condarc_errors: rcs
+            .iter()
+            .filter_map(|f| Some((f.path.clone(), f.parsed.as_ref().err()?.clone())))
+            .collect(),
         channel_problems: BTreeMap::new(),
         uv_python: uv_python::configured().map(|(source, url)| Configured {
             source,

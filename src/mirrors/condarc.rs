@@ -139,7 +139,21 @@ fn flow_items(inner: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// A value that starts with YAML pydoctor does not read (an anchor, alias, tag, or a
+/// multi-line scalar), refused with its key.
+fn refuse_features(b: &Block) -> Result<(), String> {
+    if b.inline.starts_with(['&', '*', '!', '|', '>']) {
+        return Err(format!(
+            "{}: {:?} uses YAML features pydoctor does not read (anchors, aliases, tags, block scalars)",
+            b.key,
+            b.inline.chars().take(40).collect::<String>()
+        ));
+    }
+    Ok(())
+}
+
 fn list(b: &Block) -> Result<Vec<String>, String> {
+    refuse_features(b)?;
     if let Some(inner) = b.inline.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
         return flow_items(inner);
     }
@@ -188,6 +202,7 @@ fn map(b: &Block) -> Result<BTreeMap<String, String>, String> {
         out.insert(scalar(k)?, scalar(v)?);
         Ok(())
     };
+    refuse_features(b)?;
     if let Some(inner) = b.inline.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
         for item in inner.split(',').map(str::trim).filter(|x| !x.is_empty()) {
             pair(item)?;

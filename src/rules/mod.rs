@@ -118,6 +118,7 @@ codes! {
     CondaChannelRetired = "PD142", Detector::Machine(sources::channel_retired), ["channel", "url"], "manual: conda config --remove";
     UvPythonMirrorUnreachable = "PD143", Detector::Machine(sources::uv_python_unreachable), ["url", "reason"], "manual: mirrors --target uv-python";
     HfEndpointUnreachable = "PD144", Detector::Machine(sources::hf_endpoint_unreachable), ["url", "reason"], "manual: mirrors --target huggingface";
+    CondarcUnreadable = "PD145", Detector::Machine(sources::condarc_unreadable), ["reason"], "–";
 }
 
 impl Code {

@@ -1,7 +1,8 @@
-//! PD140-PD144: where conda, uv's Python downloads and the Hugging Face Hub fetch from: a conda
+//! PD140-PD145: where conda, uv's Python downloads and the Hugging Face Hub fetch from: a conda
 //! channel that does not answer with repodata (or that its mirror does not carry), the same
 //! channel listed twice, a channel Anaconda retired, and an unreachable uv Python mirror or
-//! `HF_ENDPOINT`. Machine findings, from `engine::sources`.
+//! `HF_ENDPOINT`, and a `.condarc` that could not be read. Machine findings, from
+//! `engine::sources`.
 
 use super::{Fix, Hit};
 use crate::engine::machine::MachineFacts;
@@ -93,6 +94,14 @@ fn unreachable(c: &Option<Configured>, target: &str) -> Vec<Hit> {
         .collect()
 }
 
+pub fn condarc_unreadable(m: &MachineFacts) -> Vec<Hit> {
+    m.sources
+        .condarc_errors
+        .iter()
+        .map(|(path, why)| Hit::new(path).var("reason", why.clone()))
+        .collect()
+}
+
 pub fn uv_python_unreachable(m: &MachineFacts) -> Vec<Hit> {
     unreachable(&m.sources.uv_python, "uv-python")
 }
@@ -148,6 +157,14 @@ mod tests {
         assert_eq!(down.len(), 1);
         assert_vars(Code::CondaChannelUnreachable, &down);
         assert!(channel_duplicate(&MachineFacts::default()).is_empty());
+        let m = MachineFacts {
+            sources: Sources {
+                condarc_errors: vec![("/h/.condarc".into(), "anchors".into())],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_vars(Code::CondarcUnreadable, &condarc_unreadable(&m));
     }
 
     #[test]
