@@ -51,9 +51,7 @@ fn targets(args: &MirrorsArgs) -> Result<Vec<Target>, BadInput> {
             Target::ALL.to_vec()
         };
     }
-    let mut kinds: Vec<Target> = t.iter().map(|t| t.probe_kind()).collect();
-    kinds.dedup();
-    if !args.mirror.is_empty() && kinds.len() > 1 {
+    if !args.mirror.is_empty() && probe_kinds(&t).len() > 1 {
         return Err(
             BadInput::new("--mirror takes one --target (its URL is that target's)").hint(
                 "e.g. --target conda --mirror tuna=https://mirrors.tuna.tsinghua.edu.cn/anaconda",
@@ -61,6 +59,14 @@ fn targets(args: &MirrorsArgs) -> Result<Vec<Target>, BadInput> {
         );
     }
     Ok(t)
+}
+
+/// The probes `targets` need: uv's index is answered by pip's probe.
+fn probe_kinds(targets: &[Target]) -> Vec<Target> {
+    let mut kinds: Vec<Target> = targets.iter().map(|t| t.probe_kind()).collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
 }
 
 fn site_list(cfg: &UserConfig, args: &MirrorsArgs, targets: &[Target]) -> Result<Vec<Mirror>> {
@@ -85,11 +91,10 @@ fn site_list(cfg: &UserConfig, args: &MirrorsArgs, targets: &[Target]) -> Result
 }
 
 /// Probe settings: conda's channels from ~/.condarc, uv's first download from uv itself.
-fn options(args: &MirrorsArgs, targets: &[Target]) -> Options {
+fn options(args: &MirrorsArgs, targets: &[Target], rcs: &[mirrors::conda::RcFile]) -> Options {
     let settings = mirrors::probe_settings();
     let mut conda_channels = settings.conda_channels;
     if targets.contains(&Target::Conda) {
-        let rcs = mirrors::conda::read_condarcs();
         let entries: Vec<String> = rcs
             .iter()
             .filter_map(|f| f.parsed.as_ref().ok())
@@ -117,14 +122,13 @@ fn options(args: &MirrorsArgs, targets: &[Target]) -> Options {
 }
 
 fn revert(targets: &[Target], args: &MirrorsArgs, printer: &mut Printer) -> Result<ExitStatus> {
-    let mut files: Vec<PathBuf> = targets.iter().flat_map(|t| t.config_files()).collect();
-    files.dedup();
-    let mut seen = Vec::new();
-    files.retain(|f| {
-        let new = !seen.contains(f);
-        seen.push(f.clone());
-        new
-    });
+    // pip's and uv's targets can share a file (uv.toml): each is restored once.
+    let mut files: Vec<PathBuf> = Vec::new();
+    for f in targets.iter().flat_map(|t| t.config_files()) {
+        if !files.contains(&f) {
+            files.push(f);
+        }
+    }
     let changes = mirrors::config::revert(&files, args.dry_run)?;
     if printer.is_json() {
         printer.json(&report::json::reverted(&changes, args.dry_run))?;
@@ -135,7 +139,13 @@ fn revert(targets: &[Target], args: &MirrorsArgs, printer: &mut Printer) -> Resu
 }
 
 /// Write site `p` into `target`'s config.
-fn apply_one(target: Target, site: &Mirror, p: &Probe, dry_run: bool) -> Result<Applied> {
+fn apply_one(
+    target: Target,
+    site: &Mirror,
+    p: &Probe,
+    rcs: &[mirrors::conda::RcFile],
+    dry_run: bool,
+) -> Result<Applied> {
     let mut applied = Applied {
         site: p.name.clone(),
         url: p.url.clone(),
@@ -169,9 +179,7 @@ fn apply_one(target: Target, site: &Mirror, p: &Probe, dry_run: bool) -> Result<
                     c.error.as_deref().unwrap_or("?")
                 ));
             }
-            applied
-                .warnings
-                .extend(mirrors::conda::overrides(&mirrors::conda::read_condarcs()));
+            applied.warnings.extend(mirrors::conda::overrides(rcs));
         }
         Target::UvPython => {
             applied.changes = mirrors::uv_python::apply(&p.url, dry_run)?;
@@ -222,10 +230,15 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
         }
         sites = vec![m.clone()];
     }
-    let opts = options(args, &targets);
+    // conda's config files, read once: for the channels to probe and the overrides to report.
+    let rcs = if targets.contains(&Target::Conda) {
+        mirrors::conda::read_condarcs()
+    } else {
+        Vec::new()
+    };
+    let opts = options(args, &targets, &rcs);
     // One probe per site and kind: uv's index is probed once with pip's.
-    let mut kinds: Vec<Target> = targets.iter().map(|t| t.probe_kind()).collect();
-    kinds.dedup();
+    let kinds = probe_kinds(&targets);
     let jobs: Vec<Job> = kinds
         .iter()
         .flat_map(|t| sites.iter().filter_map(|m| Job::new(*t, m, &opts)))
@@ -313,7 +326,13 @@ pub fn mirrors(cfg: &UserConfig, args: &MirrorsArgs, printer: &mut Printer) -> R
                     }
                 }
             };
-            r.applied = Some(apply_one(r.target, &chosen.0, &chosen.1, args.dry_run)?);
+            r.applied = Some(apply_one(
+                r.target,
+                &chosen.0,
+                &chosen.1,
+                &rcs,
+                args.dry_run,
+            )?);
         }
     }
 

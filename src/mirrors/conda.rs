@@ -45,12 +45,7 @@ pub fn channel_url(m: &Mirror, name: &str) -> Option<String> {
     Some(if DEFAULT_NAMES.contains(&name) {
         format!("{root}/pkgs/{name}")
     } else {
-        let cloud = m
-            .conda_cloud
-            .as_deref()
-            .map(|c| c.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| format!("{root}/cloud"));
-        format!("{cloud}/{name}")
+        format!("{}/{name}", cloud_of(m)?)
     })
 }
 

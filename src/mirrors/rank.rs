@@ -97,25 +97,19 @@ mod tests {
     use super::*;
 
     fn p(name: &str, ok: bool, ms: f64, newest: &str) -> Probe {
-        Probe {
+        let job = super::super::probe::Job {
             name: name.into(),
             target: crate::mirrors::Target::Pip,
             url: format!("https://{name}/simple"),
-            ok,
-            latency_ms: ok.then_some(ms),
-            first_ms: ok.then_some(ms),
-            error: (!ok).then(|| "timeout".into()),
-            detail: None,
-            format: None,
-            newest: vec![(!newest.is_empty()).then(|| newest.into())],
-            stale: false,
-            redirected_to: None,
-            download_url: None,
-            throughput_mbps: None,
-            download_error: None,
             channels: Vec::new(),
-            updated: Vec::new(),
-        }
+        };
+        let mut p = Probe::start(&job, 1);
+        p.ok = ok;
+        p.latency_ms = ok.then_some(ms);
+        p.first_ms = p.latency_ms;
+        p.error = (!ok).then(|| "timeout".into());
+        p.newest = vec![(!newest.is_empty()).then(|| newest.into())];
+        p
     }
 
     #[test]
